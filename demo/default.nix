@@ -1,0 +1,221 @@
+# A small offline package set that imitates nixpkgs' attribute names, so the
+# registry can be run and tested without nixpkgs or a binary cache. Every
+# package is a raw derivation whose only builder is Debian's static busybox.
+{ system ? builtins.currentSystem
+, busybox ? "/usr/bin/busybox"
+}:
+let
+  # Nix runs the builder with argv[0] = its store path, and busybox acts as
+  # the multi-call binary only when that name starts with "busybox", so the
+  # binary is imported inside a directory rather than as a file of its own.
+  bootstrap = builtins.path {
+    name = "busybox-static";
+    path = /. + dirOf busybox;
+    filter = path: type: baseNameOf path == "busybox";
+  };
+
+  # Each build script gets the busybox applets on a private PATH and nothing
+  # from the host.
+  mkPackage = { pname, version, script, outputs ? [ "out" ], extra ? { } }:
+    derivation ({
+      name = "${pname}-${version}";
+      inherit system pname version outputs;
+      builder = "${bootstrap}/busybox";
+      args = [ "sh" "-eu" "-c" ''
+        ${bootstrap}/busybox mkdir -p "$NIX_BUILD_TOP/.applets"
+        ${bootstrap}/busybox --install -s "$NIX_BUILD_TOP/.applets"
+        export PATH="$NIX_BUILD_TOP/.applets"
+        ${script}
+      '' ];
+    } // extra);
+
+  # A library-like package: a file under lib/ that names its dependencies'
+  # store paths, so Nix's reference scanner records real references.
+  mkLibrary = { pname, version, deps ? [ ] }: mkPackage {
+    inherit pname version;
+    script = ''
+      mkdir -p $out/lib $out/share/doc/${pname}
+      echo "${pname} ${version}" > $out/lib/lib${pname}.so.txt
+      for dep in ${toString deps}; do echo "$dep" >> $out/lib/lib${pname}.so.txt; done
+      echo "Documentation of ${pname}." > $out/share/doc/${pname}/README
+    '';
+  };
+
+  # An application: bin/<name> is a shell script run by busybox's sh that
+  # prints its name and the libraries it was linked against.
+  mkProgram = { pname, version, bin ? pname, deps ? [ ], message ? "${pname} ${version}" }: mkPackage {
+    inherit pname version;
+    script = ''
+      mkdir -p $out/bin $out/share/man/man1
+      cat > $out/bin/${bin} <<SCRIPT
+      #!${pkgs.busybox}/bin/sh
+      echo "${message}"
+      for lib in ${toString deps}; do [ -e "\$lib" ] || { echo "missing \$lib" >&2; exit 1; }; done
+      SCRIPT
+      chmod 0555 $out/bin/${bin}
+      echo ".TH ${bin} 1" > $out/share/man/man1/${bin}.1
+    '';
+  };
+
+  applets = name: list: mkPackage {
+    pname = name;
+    version = "9.4";
+    script = ''
+      mkdir -p $out/bin
+      for a in ${toString list}; do ln -s ${pkgs.busybox}/bin/busybox $out/bin/$a; done
+    '';
+  };
+
+  pkgs = rec {
+    busybox = mkPackage {
+      pname = "busybox";
+      version = "1.35.0";
+      script = ''
+        mkdir -p $out/bin
+        cp ${bootstrap}/busybox $out/bin/busybox
+        chmod 0555 $out/bin/busybox
+        ln -s busybox $out/bin/sh
+        ln -s busybox $out/bin/ash
+      '';
+    };
+
+    coreutils = applets "coreutils" [
+      "basename" "cat" "chmod" "cp" "cut" "date" "dirname" "echo" "env" "false" "head" "id"
+      "ln" "ls" "mkdir" "mktemp" "mv" "printf" "pwd" "readlink" "rm" "sleep" "sort" "tail"
+      "tee" "touch" "tr" "true" "uname" "wc" "whoami"
+    ];
+
+    # bash is played by busybox's ash; "bash" is not one of its applet names.
+    bashInteractive = mkPackage {
+      pname = "bash-interactive";
+      version = "5.2";
+      script = ''
+        mkdir -p $out/bin
+        printf '#!${busybox}/bin/sh\nexec ${busybox}/bin/sh "$@"\n' > $out/bin/bash
+        chmod 0555 $out/bin/bash
+        ln -s bash $out/bin/sh
+      '';
+    };
+
+    moreutils = mkPackage {
+      pname = "moreutils";
+      version = "0.69";
+      script = ''
+        mkdir -p $out/bin
+        printf '#!${busybox}/bin/sh\n# soak up stdin, then write it to the file\ntmp=$(${busybox}/bin/busybox mktemp)\n${busybox}/bin/busybox cat > "$tmp"\n${busybox}/bin/busybox mv "$tmp" "$1"\n' > $out/bin/sponge
+        printf '#!${busybox}/bin/sh\nwhile IFS= read -r line; do echo "$(${busybox}/bin/busybox date +%%T) $line"; done\n' > $out/bin/ts
+        chmod 0555 $out/bin/sponge $out/bin/ts
+      '';
+    };
+
+    nano = mkPackage {
+      pname = "nano";
+      version = "7.2";
+      script = ''
+        mkdir -p $out/bin $out/share/nano
+        ln -s ${busybox}/bin/busybox $out/bin/vi
+        printf '#!${busybox}/bin/sh\nexec ${busybox}/bin/busybox vi "$@"\n' > $out/bin/nano
+        chmod 0555 $out/bin/nano
+        echo 'syntax "demo" "\.demo$"' > $out/share/nano/demo.nanorc
+      '';
+    };
+
+    cacert = mkPackage {
+      pname = "nss-cacert";
+      version = "3.98";
+      script = ''
+        mkdir -p $out/etc/ssl/certs
+        {
+          echo "# Demo CA bundle: stands in for the Mozilla bundle; it trusts nothing."
+          i=0
+          while [ $i -lt 8 ]; do
+            echo "-----BEGIN CERTIFICATE-----"
+            echo "demo certificate $i" | sha256sum | cut -d' ' -f1 | base64
+            echo "-----END CERTIFICATE-----"
+            i=$((i + 1))
+          done
+        } > $out/etc/ssl/certs/ca-bundle.crt
+        ln -s ca-bundle.crt $out/etc/ssl/certs/ca-certificates.crt
+      '';
+    };
+
+    iana-etc = mkPackage {
+      pname = "iana-etc";
+      version = "20240318";
+      script = ''
+        mkdir -p $out/etc
+        printf 'ftp\t\t21/tcp\nssh\t\t22/tcp\nhttp\t\t80/tcp\nhttps\t\t443/tcp\n' > $out/etc/services
+        printf 'ip\t0\tIP\ntcp\t6\tTCP\nudp\t17\tUDP\n' > $out/etc/protocols
+      '';
+    };
+
+    hello = mkProgram {
+      pname = "hello";
+      version = "2.12.1";
+      message = "Hello, world!";
+    };
+
+    # A web of shared dependencies, as in nixpkgs: git and curl share openssl
+    # and zlib; htop shares ncurses with nano-like tools.
+    zlib = mkLibrary { pname = "zlib"; version = "1.3.1"; };
+    ncurses = mkLibrary { pname = "ncurses"; version = "6.4"; };
+    # Two outputs; "out" names "doc", so doc is part of the runtime closure
+    # while a selection of the package gives its "out".
+    openssl = mkPackage {
+      pname = "openssl";
+      version = "3.0.13";
+      outputs = [ "out" "doc" ];
+      script = ''
+        mkdir -p $out/lib $doc/share/doc/openssl
+        echo "openssl 3.0.13 with ${zlib}; manual in $doc" > $out/lib/libssl.so.txt
+        echo "The OpenSSL manual." > $doc/share/doc/openssl/index.txt
+      '';
+    };
+    curl = mkProgram { pname = "curl"; version = "8.6.0"; deps = [ openssl zlib ]; };
+    git = mkProgram { pname = "git"; version = "2.44.0"; deps = [ curl openssl zlib ]; };
+    htop = mkProgram { pname = "htop"; version = "3.3.0"; deps = [ ncurses ]; };
+    jq = mkProgram { pname = "jq"; version = "1.7.1"; };
+
+    # Names that start with a digit are prefixed with "_" in nixpkgs.
+    _1password = mkProgram { pname = "1password-cli"; version = "2.26.0"; bin = "op"; };
+
+    python3 = mkProgram { pname = "python3"; version = "3.11.8"; deps = [ openssl zlib ]; };
+    # Nested sets, addressed with dots: python3Packages.requests.
+    python3Packages = {
+      requests = mkLibrary { pname = "python3.11-requests"; version = "2.31.0"; deps = [ python3 openssl ]; };
+      numpy = mkLibrary { pname = "python3.11-numpy"; version = "1.26.4"; deps = [ python3 zlib ]; };
+    };
+    xorg = {
+      xev = mkProgram { pname = "xev"; version = "1.2.5"; };
+    };
+
+    # Fails on purpose: the registry must report the derivation and its log.
+    broken = mkPackage {
+      pname = "broken";
+      version = "1.0";
+      script = ''
+        echo "configuring broken-1.0"
+        echo "error: this package is broken on purpose" >&2
+        exit 3
+      '';
+    };
+
+    # Tens of megabytes of deterministic, moderately compressible data: a
+    # stand-in for a large package such as a compiler or a TeX distribution.
+    large = mkPackage {
+      pname = "large";
+      version = "1.0";
+      script = ''
+        mkdir -p $out/share/large $out/bin
+        i=0
+        while [ $i -lt 12 ]; do
+          { echo "part $i"; cat ${bootstrap}/busybox; seq $((i * 100000)) $((i * 100000 + 60000)); } > $out/share/large/part-$i.bin
+          i=$((i + 1))
+        done
+        printf '#!${busybox}/bin/sh\necho "large: $(${busybox}/bin/busybox ls ${placeholder "out"}/share/large | ${busybox}/bin/busybox wc -l) parts"\n' > $out/bin/large
+        chmod 0555 $out/bin/large
+      '';
+    };
+  };
+in
+pkgs

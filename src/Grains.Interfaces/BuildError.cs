@@ -1,0 +1,38 @@
+namespace Nixery;
+
+[GenerateSerializer, Alias("nixery.BuildErrorKind")]
+public enum BuildErrorKind
+{
+    /// <summary>Some requested names are not packages of the source.</summary>
+    PackagesNotFound = 0,
+    /// <summary>Evaluation or a builder failed.</summary>
+    BuildFailed = 1,
+    /// <summary>The whole build exceeded its time limit.</summary>
+    TimedOut = 2,
+    /// <summary>The package source could not be fetched or the revision does not exist.</summary>
+    SourceUnavailable = 3,
+    /// <summary>Writing to the storage backend failed.</summary>
+    StorageFailed = 4,
+    /// <summary>A fault of the registry itself.</summary>
+    Internal = 5,
+}
+
+/// <summary>Why an image could not be built, in words meant for the person who pulled it.</summary>
+[GenerateSerializer, Immutable, Alias("nixery.BuildError")]
+public sealed record BuildError(
+    [property: Id(0)] BuildErrorKind Kind,
+    [property: Id(1)] string Message,
+    [property: Id(2)] IReadOnlyList<string> MissingPackages)
+{
+    public static BuildError Of(BuildErrorKind kind, string message) => new(kind, message, []);
+}
+
+/// <summary>The outcome of a build: an image or an error, never both.</summary>
+[GenerateSerializer, Immutable, Alias("nixery.ImageResult")]
+public sealed record ImageResult(
+    [property: Id(0)] BuiltImage? Image,
+    [property: Id(1)] BuildError? Error)
+{
+    public static ImageResult Success(BuiltImage image) => new(image, null);
+    public static ImageResult Failure(BuildError error) => new(null, error);
+}

@@ -1,0 +1,30 @@
+namespace Nixery;
+
+/// <summary>A manifest as served: its exact bytes, their digest and media type.</summary>
+[GenerateSerializer, Immutable, Alias("nixery.ManifestDocument")]
+public sealed record ManifestDocument(
+    [property: Id(0)] string MediaType,
+    [property: Id(1)] Digest Digest,
+    [property: Id(2)] byte[] Content);
+
+/// <summary>A layer blob: the digest of its compressed bytes, the digest of its tar (diff_id) and its size.</summary>
+[GenerateSerializer, Immutable, Alias("nixery.LayerDescriptor")]
+public sealed record LayerDescriptor(
+    [property: Id(0)] Digest Digest,
+    [property: Id(1)] Digest DiffId,
+    [property: Id(2)] long Size);
+
+/// <summary>
+/// A finished image. The same image is offered as a Docker schema 2 and as an
+/// OCI manifest; both name the same config and layer blobs.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("nixery.BuiltImage")]
+public sealed record BuiltImage(
+    [property: Id(0)] ManifestDocument Docker,
+    [property: Id(1)] ManifestDocument Oci,
+    [property: Id(2)] Digest Config,
+    [property: Id(3)] IReadOnlyList<LayerDescriptor> Layers,
+    [property: Id(4)] DateTimeOffset BuiltAt)
+{
+    public IEnumerable<Digest> Blobs() => Layers.Select(l => l.Digest).Append(Config).Append(Docker.Digest).Append(Oci.Digest);
+}

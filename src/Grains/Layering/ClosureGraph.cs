@@ -1,0 +1,54 @@
+namespace Nixery.Layering;
+
+/// <summary>One store path of a runtime closure, as Nix reports it.</summary>
+public sealed record StorePathInfo(string Path, long NarSize, long ClosureSize, IReadOnlyList<string> References)
+{
+    /// <summary>The path's name without store directory and hash, e.g. <c>glibc-2.40-66</c>.</summary>
+    public string Name => StorePathName.Of(Path);
+}
+
+/// <summary>
+/// The runtime closure of the requested packages: every store path with its
+/// size and references (self-references dropped), and the roots the client
+/// asked for.
+/// </summary>
+public sealed class ClosureGraph
+{
+    public ClosureGraph(IEnumerable<StorePathInfo> paths, IEnumerable<string> roots)
+    {
+        var byPath = new SortedDictionary<string, StorePathInfo>(StringComparer.Ordinal);
+        foreach (var info in paths)
+        {
+            var references = info.References.Where(r => r != info.Path).Distinct().Order(StringComparer.Ordinal).ToArray();
+            byPath[info.Path] = info with { References = references };
+        }
+        foreach (var info in byPath.Values)
+        {
+            var dangling = info.References.FirstOrDefault(r => !byPath.ContainsKey(r));
+            if (dangling is not null)
+                throw new ArgumentException($"{info.Path} references {dangling}, which is not in the closure");
+        }
+        Roots = roots.Distinct().Order(StringComparer.Ordinal).ToArray();
+        var missingRoot = Roots.FirstOrDefault(r => !byPath.ContainsKey(r));
+        if (missingRoot is not null) throw new ArgumentException($"root {missingRoot} is not in the closure");
+        Paths = byPath;
+    }
+
+    /// <summary>Every store path, sorted by path.</summary>
+    public IReadOnlyDictionary<string, StorePathInfo> Paths { get; }
+
+    /// <summary>The requested store paths, sorted.</summary>
+    public IReadOnlyList<string> Roots { get; }
+}
+
+/// <summary>Names of store paths, as popularity data and logs use them.</summary>
+public static class StorePathName
+{
+    /// <summary><c>/nix/store/&lt;32-char hash&gt;-name</c> → <c>name</c>.</summary>
+    public static string Of(string storePath)
+    {
+        var baseName = storePath[(storePath.LastIndexOf('/') + 1)..];
+        var dash = baseName.IndexOf('-');
+        return dash >= 0 ? baseName[(dash + 1)..] : baseName;
+    }
+}
