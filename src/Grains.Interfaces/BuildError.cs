@@ -9,12 +9,14 @@ public enum BuildErrorKind
     BuildFailed = 1,
     /// <summary>The whole build exceeded its time limit.</summary>
     TimedOut = 2,
-    /// <summary>The package source could not be fetched or the revision does not exist.</summary>
+    /// <summary>The package source could not be fetched.</summary>
     SourceUnavailable = 3,
     /// <summary>Writing to the storage backend failed.</summary>
     StorageFailed = 4,
     /// <summary>A fault of the registry itself.</summary>
     Internal = 5,
+    /// <summary>The tag names no revision of the package source.</summary>
+    UnknownRevision = 6,
 }
 
 /// <summary>Why an image could not be built, in words meant for the person who pulled it.</summary>

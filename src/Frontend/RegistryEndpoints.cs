@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Nixery.Frontend;
+
+/// <summary>
+/// The registry API (distribution spec, pull side) in one route table. Read
+/// methods go to one endpoint class per resource; every write method is
+/// refused with a JSON error; every response carries the API version header.
+/// </summary>
+public static class RegistryEndpoints
+{
+    public static IServiceCollection AddRegistryFrontend(this IServiceCollection services)
+    {
+        services.AddSingleton<ManifestEndpoint>();
+        services.AddSingleton<BlobEndpoint>();
+        services.AddSingleton<TagsEndpoint>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
+    {
+        app.Map("/v2", context => DispatchAsync(context, ""));
+        app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? ""));
+        return app;
+    }
+
+    private static async Task DispatchAsync(HttpContext context, string path)
+    {
+        context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
+        var route = RegistryRoute.Parse(path);
+        IResult result;
+        try
+        {
+            result = await RouteAsync(context, route);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (IsClusterUnavailable(e))
+        {
+            Logger(context).LogWarning(e, "cluster unavailable for {Path}", path);
+            result = RegistryError.Unavailable("no build silo is reachable; try again shortly");
+        }
+        catch (Exception e)
+        {
+            Logger(context).LogError(e, "request for {Path} failed", path);
+            result = RegistryError.Internal($"internal error: {e.Message}");
+        }
+        await result.ExecuteAsync(context);
+    }
+
+    private static async Task<IResult> RouteAsync(HttpContext context, RegistryRoute route)
+    {
+        var method = context.Request.Method;
+        var reading = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        var services = context.RequestServices;
+        return route switch
+        {
+            RegistryRoute.Unknown unknown => RegistryError.NotFound("/v2/" + unknown.Path),
+            _ when !reading => RegistryError.ReadOnly(method),
+            RegistryRoute.Base => Results.Json(new { }),
+            RegistryRoute.Manifest manifest => await services.GetRequiredService<ManifestEndpoint>().GetAsync(context, manifest),
+            RegistryRoute.Blob blob => await services.GetRequiredService<BlobEndpoint>().GetAsync(context, blob),
+            RegistryRoute.Tags tags => await services.GetRequiredService<TagsEndpoint>().GetAsync(context, tags),
+            RegistryRoute.Upload upload => new RegistryError(404, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
+            _ => RegistryError.NotFound(context.Request.Path),
+        };
+    }
+
+    private static bool IsClusterUnavailable(Exception e) =>
+        e is SiloUnavailableException or OrleansMessageRejectionException
+        || e.InnerException is { } inner && IsClusterUnavailable(inner);
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Nixery.Frontend.Registry");
+}

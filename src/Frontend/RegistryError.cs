@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Nixery.Frontend;
+
+/// <summary>
+/// The one error type of the registry API: HTTP status, a distribution-spec
+/// error code and a message for the person at the client (skopeo, podman and
+/// docker print it). Every error body is written here, as
+/// <c>{"errors":[{"code","message","detail"}]}</c> with a JSON content type
+/// (Nixery sent its errors as text/plain).
+/// </summary>
+public sealed record RegistryError(int Status, string Code, string Message, object? Detail = null) : IResult
+{
+    public static RegistryError BlobUnknown(string digest) => new(404, "BLOB_UNKNOWN", $"blob unknown: {digest}", new { digest });
+    public static RegistryError ManifestUnknown(string message, object? detail = null) => new(404, "MANIFEST_UNKNOWN", message, detail);
+    public static RegistryError NameInvalid(string name) => new(400, "NAME_INVALID", $"invalid repository name '{name}'", new { name });
+    public static RegistryError DigestInvalid(string digest) => new(400, "DIGEST_INVALID", $"invalid digest '{digest}'", new { digest });
+    public static RegistryError NotFound(string path) => new(404, "NAME_UNKNOWN", $"no such endpoint: {path}");
+
+    public static RegistryError ReadOnly(string method) =>
+        new(405, "UNSUPPORTED", $"{method} is not supported: this registry is read-only; images are built from package names when pulled");
+
+    /// <summary>Errors of the registry itself, not of the request: "UNKNOWN" as distribution uses it.</summary>
+    public static RegistryError Internal(string message) => new(500, "UNKNOWN", message);
+
+    public static RegistryError Unavailable(string message) => new(503, "UNKNOWN", message);
+
+    public async Task ExecuteAsync(HttpContext context)
+    {
+        context.Response.StatusCode = Status;
+        context.Response.ContentType = "application/json";
+        if (Status == 405) context.Response.Headers.Allow = "GET, HEAD";
+        if (Status == 503) context.Response.Headers.RetryAfter = "30";
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            errors = new[] { new { code = Code, message = Message, detail = Detail } },
+        });
+        context.Response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Nixery.Configuration;
+
+/// <summary>
+/// Validates the whole configuration before anything starts, so that a
+/// mistake stops start-up with a message naming the variable instead of
+/// failing on the first pull.
+/// </summary>
+public static class ConfigurationCheck
+{
+    public static IReadOnlyList<string> Problems(IConfiguration configuration, bool needsSource = true)
+    {
+        var problems = new List<string>();
+        foreach (var variable in EnvironmentVariables.All.Where(v => !v.IsList))
+        {
+            var value = configuration[variable.Key];
+            if (value is null) continue;
+            if (variable.Check(value) is { } problem) problems.Add($"{variable.Name}: {problem}");
+        }
+
+        var storage = configuration["Nixery:Storage:Backend"] ?? "filesystem";
+        if (storage.Equals("filesystem", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(configuration["Nixery:Storage:Path"]))
+            problems.Add("STORAGE_PATH: must be set for NIXERY_STORAGE_BACKEND=filesystem");
+
+        if (needsSource) problems.AddRange(SourceProblems(configuration));
+
+        if (!string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityUrl"]) && !string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityFile"]))
+            problems.Add("NIX_POPULARITY_URL: set either it or NIXERY_POPULARITY_FILE, not both");
+        return problems;
+    }
+
+    private static IEnumerable<string> SourceProblems(IConfiguration configuration)
+    {
+        var set = new[] { "NIXERY_CHANNEL", "NIXERY_PKGS_REPO", "NIXERY_PKGS_PATH" }
+            .Where(name => !string.IsNullOrWhiteSpace(configuration[EnvironmentVariables.Named(name).Key]))
+            .ToArray();
+        if (set.Length == 0)
+            yield return "NIXERY_PKGS_PATH: no package source is configured; set one of NIXERY_PKGS_PATH, NIXERY_PKGS_REPO or NIXERY_CHANNEL";
+        else if (set.Length > 1)
+            yield return $"{set[0]}: only one package source may be set, but {string.Join(" and ", set)} are";
+        else if (set[0] != "NIXERY_PKGS_PATH")
+            yield return $"{set[0]}: this package source is not supported yet; use NIXERY_PKGS_PATH";
+    }
+}

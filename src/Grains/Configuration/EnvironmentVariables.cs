@@ -1,0 +1,60 @@
+namespace Nixery.Configuration;
+
+/// <summary>
+/// Every environment variable of the registry, in one table: configuration
+/// binding, start-up validation and the README's configuration table all
+/// come from here.
+/// </summary>
+public static class EnvironmentVariables
+{
+    public const string Section = "Nixery";
+
+    public static readonly IReadOnlyList<EnvironmentVariable> All =
+    [
+        new("PORT", "Nixery:Port", "8080", "Port the registry's HTTP API listens on (all interfaces).", Checks.Port),
+        new("NIXERY_PKGS_PATH", "Nixery:Source:Path", "", "Package set on disk: a directory (entry point `default.nix`) or a `.nix` file.", Checks.ExistingPath),
+        new("NIXERY_PKGS_REPO", "Nixery:Source:Repository", "", "Package set in a git repository; the image tag selects the revision.", Checks.Any),
+        new("NIXERY_CHANNEL", "Nixery:Source:Channel", "", "nixpkgs channel or commit, fetched as a tarball.", Checks.Any),
+        new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", "10", "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
+        new("NIXERY_STORAGE_BACKEND", "Nixery:Storage:Backend", "filesystem", "Where blobs and state live: `filesystem`.", Checks.OneOf("filesystem")),
+        new("STORAGE_PATH", "Nixery:Storage:Path", "", "Root directory of the filesystem backend (required for it).", Checks.Any),
+        new("NIX_TIMEOUT", "Nixery:Nix:BuilderTimeoutSeconds", "60", "Seconds one Nix builder may run (Nix's `--timeout`, as in Nixery).", Checks.PositiveInteger),
+        new("NIXERY_BUILD_TIMEOUT", "Nixery:Nix:BuildTimeoutSeconds", "1200", "Seconds a whole image build may take: evaluation, builds, packing.", Checks.PositiveInteger),
+        new("NIXERY_MAX_CONCURRENT_BUILDS", "Nixery:Nix:MaxConcurrentBuilds", "4", "Nix builds one silo runs at once; further builds queue.", Checks.PositiveInteger),
+        new("NIXERY_GC_ROOTS", "Nixery:Nix:GcRootsPath", "STORAGE_PATH/gcroots", "Directory of Nix GC roots that keep served closures in the store.", Checks.Any),
+        new("NIXERY_LOG_LINES", "Nixery:Nix:LogLines", "20", "Lines of a failed builder's log shown in the registry error.", Checks.PositiveInteger),
+        new("NIXERY_SHELL_PACKAGES", "Nixery:Naming:ShellPackages", "bashInteractive,coreutils,moreutils,nano", "What the meta-package `shell` expands to (comma-separated).", Checks.Any, IsList: true),
+        new("NIXERY_DEFAULT_PACKAGES", "Nixery:Naming:DefaultPackages", "cacert,iana-etc", "Packages added to every image (comma-separated; empty for none).", Checks.Any, IsList: true),
+        new("NIXERY_LAYERING", "Nixery:Layering:Strategy", "nixery", "Layering strategy.", Checks.Any),
+        new("NIXERY_LAYER_BUDGET", "Nixery:Layering:Budget", "94", "Most store-path layers per image; the customisation layer comes on top.", Checks.IntegerBetween(1, 125)),
+        new("NIX_POPULARITY_URL", "Nixery:Layering:PopularityUrl", "", "URL of popularity data in Nixery's format, fetched once at start.", Checks.HttpUrl),
+        new("NIXERY_POPULARITY_FILE", "Nixery:Layering:PopularityFile", "", "The same popularity data from a local file.", Checks.ExistingFile),
+        new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", "localhost", "How silos find each other: `localhost` (one process).", Checks.OneOf("localhost")),
+        new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", "11111", "Port for silo-to-silo traffic.", Checks.Port),
+        new("NIXERY_GATEWAY_PORT", "Nixery:Cluster:GatewayPort", "30000", "Port Orleans clients (separate frontends) connect to.", Checks.Port),
+        new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", "nixery", "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
+        new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", "nixery", "Orleans service id; stays the same across deployments.", Checks.Any),
+        new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", "30", "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
+    ];
+
+    public static EnvironmentVariable Named(string name) => All.Single(v => v.Name == name);
+
+    /// <summary>Configuration entries for the variables present in <paramref name="environment"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> ToConfiguration(IReadOnlyDictionary<string, string> environment)
+    {
+        foreach (var variable in All)
+        {
+            if (!environment.TryGetValue(variable.Name, out var value)) continue;
+            if (!variable.IsList)
+            {
+                yield return new(variable.Key, value);
+                continue;
+            }
+            var items = value.Split([',', ' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // An empty list is a value too (no default packages); binding
+            // treats a key with an empty string as an empty collection.
+            if (items.Length == 0) yield return new(variable.Key, "");
+            for (var i = 0; i < items.Length; i++) yield return new($"{variable.Key}:{i}", items[i]);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Nixery.Images;
+using Nixery.Layering;
+using Nixery.Naming;
+using Nixery.Nix;
+using Nixery.Processes;
+using Nixery.Sources;
+using Nixery.Storage;
+
+namespace Nixery.Configuration;
+
+/// <summary>The registry's services, registered from the bound configuration.</summary>
+public static class NixeryServices
+{
+    /// <summary>Storage only: what a frontend needs to serve blobs.</summary>
+    public static IServiceCollection AddNixeryStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorageOptions>(configuration.GetSection("Nixery:Storage"));
+        services.AddSingleton<IBlobStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Backend.ToLowerInvariant() switch
+            {
+                StorageOptions.FileSystem => new FileSystemBlobStore(options.Path),
+                var other => throw new InvalidOperationException($"NIXERY_STORAGE_BACKEND: '{other}' is not supported"),
+            };
+        });
+        return services;
+    }
+
+    /// <summary>The build pipeline: what a silo needs to build images.</summary>
+    public static IServiceCollection AddNixeryPipeline(this IServiceCollection services, IConfiguration configuration, PopularitySource popularity)
+    {
+        services.Configure<NixOptions>(configuration.GetSection("Nixery:Nix"));
+        services.PostConfigure<NixOptions>(options =>
+        {
+            if (string.IsNullOrWhiteSpace(options.GcRootsPath))
+            {
+                var storagePath = configuration["Nixery:Storage:Path"];
+                options.GcRootsPath = string.IsNullOrWhiteSpace(storagePath)
+                    ? Path.Combine(Path.GetTempPath(), "nixery", "gcroots")
+                    : Path.Combine(storagePath, "gcroots");
+            }
+            options.GcRootsPath = Path.GetFullPath(options.GcRootsPath);
+        });
+        services.Configure<SourceOptions>(configuration.GetSection("Nixery:Source"));
+        services.Configure<LayeringOptions>(configuration.GetSection("Nixery:Layering"));
+        services.Configure<BuildPolicy>(configuration.GetSection("Nixery:Build"));
+        services.Configure<NamingOptions>(options =>
+        {
+            options.ShellPackages = ListOr(configuration.GetSection("Nixery:Naming:ShellPackages"), options.ShellPackages);
+            options.DefaultPackages = ListOr(configuration.GetSection("Nixery:Naming:DefaultPackages"), options.DefaultPackages);
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<NixBuilder>();
+        services.AddSingleton<BuildSlots>();
+        services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
+        services.AddSingleton<IPackageSource, PathPackageSource>();
+        services.AddSingleton(popularity);
+        services.AddSingleton(sp => LayeringStrategies.Get(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
+        services.AddSingleton<ImageRecipe>();
+        services.AddSingleton<LayerPublisher>();
+        services.AddSingleton<ImageBuilder>();
+        return services;
+    }
+
+    /// <summary>
+    /// Lists are read by hand: the configuration binder appends to a list
+    /// that already holds defaults instead of replacing it.
+    /// </summary>
+    private static List<string> ListOr(IConfigurationSection section, List<string> defaults)
+    {
+        if (!section.Exists()) return defaults;
+        var items = section.GetChildren().Select(c => c.Value).OfType<string>().Where(v => v.Length > 0).ToList();
+        if (items.Count == 0 && !string.IsNullOrEmpty(section.Value))
+            items = section.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return items;
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Images;
+using Nixery.Layering;
+using Nixery.Nix;
+using Nixery.Storage;
+using Orleans.Concurrency;
+
+namespace Nixery;
+
+/// <summary>
+/// Coordinates one image. The grain is reentrant so that every caller, and
+/// every status query, runs while a build is under way: the first caller
+/// starts the build, later ones join it, and all receive its outcome. The
+/// build is detached from callers: one that disconnects stops only its own
+/// wait. A failure is returned as it is during a short back-off, then the
+/// next request builds again.
+/// </summary>
+[Reentrant]
+public sealed class ImageGrain(
+    [PersistentState("image", StorageNames.Registry)] IPersistentState<ImageRecord> record,
+    ImageBuilder builder,
+    IBlobStore store,
+    IOptions<NixOptions> nixOptions,
+    IOptions<BuildPolicy> policy,
+    TimeProvider clock,
+    ILogger<ImageGrain> logger) : Grain, IImageGrain
+{
+    private Task<ImageResult>? _build;
+    private (BuildError Error, DateTimeOffset At)? _failure;
+    private bool _blobsVerified;
+    private int _builds;
+
+    public async Task<ImageResult> Get(ImageRequest request, CancellationToken cancellation)
+    {
+        if (request.Key() != this.GetPrimaryKeyString())
+            return ImageResult.Failure(BuildError.Of(BuildErrorKind.Internal, "the request does not belong to this image"));
+
+        if (record.State.Image is { } image && await BlobsPresentAsync(image)) return ImageResult.Success(image);
+        if (_failure is { } failure && clock.GetUtcNow() - failure.At < policy.Value.FailureBackoff) return ImageResult.Failure(failure.Error);
+
+        _build ??= BuildAsync(request);
+        return await _build.WaitAsync(cancellation);
+    }
+
+    public Task<ImageStatus> Status()
+    {
+        var state = _build is not null ? ImageState.Building
+            : record.State.Image is not null ? ImageState.Built
+            : _failure is not null ? ImageState.Failed
+            : ImageState.Unknown;
+        return Task.FromResult(new ImageStatus(state, record.State.Image, _failure?.Error, _builds));
+    }
+
+    private async Task<ImageResult> BuildAsync(ImageRequest request)
+    {
+        // Yield first so _build is set before this method can finish.
+        await Task.Yield();
+        var timeout = nixOptions.Value.BuildTimeout;
+        using var limit = new CancellationTokenSource(timeout);
+        DelayDeactivation(timeout);
+        _builds++;
+        try
+        {
+            var image = await builder.BuildAsync(request, new LayerGrains(GrainFactory), limit.Token);
+            record.State = new ImageRecord { Request = request, Image = image };
+            await record.WriteStateAsync();
+            _failure = null;
+            _blobsVerified = true;
+            logger.LogInformation("image {ImageKey} built: {Digest}", request.Key(), image.Docker.Digest);
+            return ImageResult.Success(image);
+        }
+        catch (Exception e)
+        {
+            var error = e switch
+            {
+                BuildFailedException failed => failed.Error,
+                OperationCanceledException when limit.IsCancellationRequested =>
+                    BuildError.Of(BuildErrorKind.TimedOut, $"the image was not built within {timeout.TotalSeconds:0} s"),
+                _ => BuildError.Of(BuildErrorKind.Internal, $"internal error while building the image: {e.Message}"),
+            };
+            if (error.Kind == BuildErrorKind.Internal) logger.LogError(e, "image {ImageKey} failed", request.Key());
+            else logger.LogWarning("image {ImageKey} failed: {Message}", request.Key(), error.Message);
+            _failure = (error, clock.GetUtcNow());
+            return ImageResult.Failure(error);
+        }
+        finally
+        {
+            _build = null;
+        }
+    }
+
+    /// <summary>
+    /// Checked once per activation: garbage collection or an operator may
+    /// have removed blobs, and a manifest must never name a missing blob.
+    /// </summary>
+    private async Task<bool> BlobsPresentAsync(BuiltImage image)
+    {
+        if (_blobsVerified) return true;
+        foreach (var digest in image.Blobs())
+        {
+            if (await store.SizeAsync(digest, CancellationToken.None) is null)
+            {
+                logger.LogWarning("image {ImageKey} lost blob {Digest}; building it again", this.GetPrimaryKeyString(), digest);
+                return false;
+            }
+        }
+        return _blobsVerified = true;
+    }
+
+    private sealed class LayerGrains(IGrainFactory grains) : ILayerSource
+    {
+        public async Task<LayerDescriptor> GetAsync(LayerGroup group, CancellationToken cancellation)
+        {
+            var result = await grains.GetGrain<ILayerGrain>(LayerKey.Of(group.Paths)).Get(new LayerSpec(group.Paths), cancellation);
+            return result.Layer ?? throw new BuildFailedException(result.Error ?? BuildError.Of(BuildErrorKind.Internal, "layer failed without an error"));
+        }
+    }
+}

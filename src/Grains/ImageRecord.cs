@@ -1,0 +1,9 @@
+namespace Nixery;
+
+/// <summary>What an image grain keeps: the request it was built for and the finished image.</summary>
+[GenerateSerializer, Alias("nixery.ImageRecord")]
+public sealed class ImageRecord
+{
+    [Id(0)] public ImageRequest? Request { get; set; }
+    [Id(1)] public BuiltImage? Image { get; set; }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using Nixery.Nix;
+
+namespace Nixery.Images;
+
+/// <summary>
+/// Limits how many Nix builds one silo runs at once
+/// (<c>NIXERY_MAX_CONCURRENT_BUILDS</c>); the rest wait their turn in order.
+/// </summary>
+public sealed class BuildSlots(IOptions<NixOptions> options)
+{
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentBuilds, options.Value.MaxConcurrentBuilds);
+
+    public int Waiting => _waiting;
+    private int _waiting;
+
+    public async Task<IDisposable> AcquireAsync(CancellationToken cancellation)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _slots.WaitAsync(cancellation);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+        return new Slot(_slots);
+    }
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Layering;
+using Nixery.Manifests;
+using Nixery.Nix;
+using Nixery.Packing;
+using Nixery.Storage;
+
+namespace Nixery.Images;
+
+/// <summary>
+/// The image pipeline, stage by stage: Nix builds the packages, the closure
+/// is grouped into layers (each obtained from an <see cref="ILayerSource"/>,
+/// concurrently), the customisation layer is packed, and the config and both
+/// manifests are stored. Plain C#: the image grain calls it once per image.
+/// </summary>
+public sealed class ImageBuilder(
+    NixBuilder nix,
+    BuildSlots slots,
+    ILayeringStrategy layering,
+    IOptions<LayeringOptions> layeringOptions,
+    PopularitySource popularity,
+    LayerPublisher publisher,
+    IBlobStore store,
+    IOptions<NixOptions> nixOptions,
+    ILogger<ImageBuilder> logger)
+{
+    public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
+
+    public async Task<BuiltImage> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
+    {
+        var key = request.Key();
+        NixBuild build;
+        using (await slots.AcquireAsync(cancellation))
+        {
+            logger.LogInformation("building image {ImageKey}: {Packages} for {System} from {Source}",
+                key, request.Packages, request.Platform.NixSystem, request.Source.Id);
+            build = await nix.BuildAsync(request, GcRoot(key), cancellation);
+        }
+
+        var groups = layering.Group(build.Graph, new LayeringContext(layeringOptions.Value.Budget, popularity.Popularity));
+        logger.LogInformation("image {ImageKey}: {Paths} store paths in {Layers} layers", key, build.Graph.Paths.Count, groups.Count);
+        var storeLayers = await Task.WhenAll(groups.Select(g => layers.GetAsync(g, cancellation)));
+
+        var customisation = CustomisationLayer.Build(build.PackageRoots);
+        var customLayer = await Task.Run(() => publisher.PublishAsync(customisation.Entries, cancellation), cancellation);
+        var allLayers = storeLayers.Append(customLayer).ToArray();
+
+        var config = new ImageConfig(
+            request.Platform,
+            allLayers.Select(l => l.DiffId).ToArray(),
+            Environment(customisation),
+            Command(customisation),
+            request.Packages).ToJson();
+        var configBlob = await PutAsync(config, cancellation);
+        var docker = ImageManifest.Docker(configBlob, allLayers);
+        var oci = ImageManifest.Oci(configBlob, allLayers);
+        await PutAsync(docker.Content, cancellation);
+        await PutAsync(oci.Content, cancellation);
+        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The directory of GC roots that keeps this image's closure in the store.</summary>
+    public string GcRoot(string imageKey) => Path.Combine(nixOptions.Value.GcRootsPath, imageKey);
+
+    private static List<string> Environment(CustomisationLayer layer)
+    {
+        // Runtimes supply a PATH when the image has none, but not all the same
+        // one; the farm's directories come first so the image's tools win.
+        var env = new List<string> { "PATH=/bin:/usr/bin:/sbin:/usr/sbin" };
+        if (layer.Has(CaBundle)) env.Add($"SSL_CERT_FILE=/{CaBundle}");
+        return env;
+    }
+
+    /// <summary>A shell when the image has one, so `docker run -it image` is useful; else none.</summary>
+    private static List<string>? Command(CustomisationLayer layer) =>
+        layer.Has("bin/bash") ? ["bash"] : layer.Has("bin/sh") ? ["sh"] : null;
+
+    private async Task<BlobReference> PutAsync(byte[] content, CancellationToken cancellation)
+    {
+        var digest = Digest.Sha256(content);
+        try
+        {
+            var stored = await store.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), digest, cancellation);
+            return new BlobReference(stored.Digest, stored.Size);
+        }
+        catch (Exception e) when (e is IOException or BlobDigestMismatchException or UnauthorizedAccessException)
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.StorageFailed, $"could not store blob {digest}: {e.Message}"));
+        }
+    }
+}

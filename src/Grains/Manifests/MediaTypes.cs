@@ -1,0 +1,20 @@
+namespace Nixery.Manifests;
+
+/// <summary>Every media type the registry reads or writes, in one place.</summary>
+public static class MediaTypes
+{
+    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
+    public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+
+    public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
+    public const string OciIndex = "application/vnd.oci.image.index.v1+json";
+    public const string OciConfig = "application/vnd.oci.image.config.v1+json";
+    public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+    /// <summary>Blobs are served as opaque bytes, as distribution does.</summary>
+    public const string OctetStream = "application/octet-stream";
+
+    public static bool IsManifest(string mediaType) => mediaType is DockerManifest or OciManifest;
+}

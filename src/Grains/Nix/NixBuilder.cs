@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Layering;
+using Nixery.Processes;
+
+namespace Nixery.Nix;
+
+/// <summary>
+/// Asks Nix for an image's packages: select them from the package set
+/// (names travel as JSON data, never as code), build them under a GC root,
+/// and read the runtime closure with sizes and references.
+/// </summary>
+public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger)
+{
+    private readonly NixOptions _options = options.Value;
+
+    /// <summary>Nix may otherwise colour its messages; they are shown to clients.</summary>
+    private static readonly Dictionary<string, string?> Environment = new() { ["NO_COLOR"] = "1" };
+
+    public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
+    {
+        var selection = await SelectAsync(request.Source, request.Packages, request.Platform, cancellation);
+        if (selection.Missing.Count > 0)
+        {
+            throw new BuildFailedException(new BuildError(BuildErrorKind.PackagesNotFound,
+                $"Could not find Nix packages: {string.Join(", ", selection.Missing)}", selection.Missing));
+        }
+        var outputs = selection.Found.SelectMany(p => p.Outputs).ToArray();
+        await RealiseAsync(outputs, gcRoot, cancellation);
+        var roots = outputs.Select(o => o.Path).Distinct().ToArray();
+        var graph = await ClosureAsync(roots, cancellation);
+        return new NixBuild(graph, roots);
+    }
+
+    /// <summary>Copies a file or directory into the store; the store path pins its content.</summary>
+    public async Task<string> ImportPathAsync(string path, CancellationToken cancellation)
+    {
+        var result = await RunAsync("nix-instantiate",
+            ["--eval", "--read-write-mode", "--json",
+             "--expr", "{ path }: builtins.path { path = /. + path; name = \"source\"; }",
+             "--argstr", "path", System.IO.Path.GetFullPath(path)],
+            cancellation);
+        if (!result.Succeeded)
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.SourceUnavailable,
+                $"cannot read the package set at {path}: {NixErrorReport.FromEvaluation(result.ErrorTail).Message}"));
+        }
+        return JsonSerializer.Deserialize<string>(result.Output) ?? throw new InvalidOperationException("nix-instantiate printed no path");
+    }
+
+    public async Task<PackageSelectionResult> SelectAsync(SourceRevision source, IReadOnlyList<string> packages, Platform platform, CancellationToken cancellation)
+    {
+        var result = await RunAsync("nix-instantiate",
+            ["--eval", "--strict", "--json", "--read-write-mode", SelectorExpression.Path,
+             "--argstr", "source", source.NixSource,
+             "--argstr", "packages", JsonSerializer.Serialize(packages),
+             "--argstr", "system", platform.NixSystem],
+            cancellation);
+        // Exit status first: on failure stdout may already hold partial JSON.
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
+
+        using var document = JsonDocument.Parse(result.Output);
+        var found = document.RootElement.GetProperty("found").EnumerateArray()
+            .Select(p => new SelectedPackage(
+                p.GetProperty("name").GetString()!,
+                p.GetProperty("packages").EnumerateArray()
+                    .Select(o => new SelectedOutput(o.GetProperty("drvPath").GetString()!, o.GetProperty("output").GetString()!, o.GetProperty("path").GetString()!))
+                    .ToArray()))
+            .ToArray();
+        var missing = document.RootElement.GetProperty("missing").EnumerateArray()
+            .Select(m => m.ValueKind == JsonValueKind.String ? m.GetString()! : m.GetRawText())
+            .ToArray();
+        return new PackageSelectionResult(found, missing);
+    }
+
+    /// <summary>
+    /// Builds the outputs and registers them as GC roots under
+    /// <paramref name="gcRoot"/>, so a garbage collection never removes a
+    /// closure the registry still serves.
+    /// </summary>
+    public async Task RealiseAsync(IReadOnlyList<SelectedOutput> outputs, string gcRoot, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(gcRoot);
+        var arguments = new List<string>
+        {
+            "--realise", "--no-build-output",
+            "--timeout", _options.BuilderTimeoutSeconds.ToString(),
+            "--option", "log-lines", _options.LogLines.ToString(),
+            "--add-root", Path.Combine(gcRoot, "package"),
+        };
+        arguments.AddRange(outputs.Select(o => $"{o.DrvPath}!{o.Output}").Distinct());
+        var result = await RunAsync("nix-store", arguments, cancellation);
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromBuild(result.ErrorTail));
+    }
+
+    public async Task<ClosureGraph> ClosureAsync(IReadOnlyList<string> roots, CancellationToken cancellation)
+    {
+        var result = await RunAsync("nix",
+            ["--extra-experimental-features", "nix-command", "path-info", "--json", "--recursive", "--closure-size", .. roots],
+            cancellation);
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
+
+        using var document = JsonDocument.Parse(result.Output);
+        var paths = document.RootElement.EnumerateArray().Select(entry => new StorePathInfo(
+            entry.GetProperty("path").GetString()!,
+            entry.GetProperty("narSize").GetInt64(),
+            entry.GetProperty("closureSize").GetInt64(),
+            entry.GetProperty("references").EnumerateArray().Select(r => r.GetString()!).ToArray()));
+        return new ClosureGraph(paths, roots);
+    }
+
+    private async Task<CommandResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellation)
+    {
+        logger.LogDebug("running {Program} {Arguments}", program, arguments);
+        try
+        {
+            return await runner.RunAsync(program, arguments, _options.BuildTimeout, cancellation, Environment);
+        }
+        catch (CommandTimedOutException)
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.TimedOut,
+                $"{program} did not finish within the build time limit of {_options.BuildTimeoutSeconds} s"));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Nixery.Nix;
+
+/// <summary>How Nix is run. Nix's own settings come from its environment (NIX_CONF_DIR …).</summary>
+public sealed class NixOptions
+{
+    /// <summary>
+    /// Seconds one builder may run (<c>NIX_TIMEOUT</c>, passed to Nix's
+    /// <c>--timeout</c> as Nixery does).
+    /// </summary>
+    public int BuilderTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Seconds a whole image build may take: evaluation, fetching, every
+    /// builder and packing. Nixery had no such bound.
+    /// </summary>
+    public int BuildTimeoutSeconds { get; set; } = 1200;
+
+    /// <summary>Where GC roots for served closures are kept (one directory per image).</summary>
+    public string GcRootsPath { get; set; } = "";
+
+    /// <summary>How many log lines of a failed builder are shown to the client.</summary>
+    public int LogLines { get; set; } = 20;
+
+    /// <summary>Nix builds this silo runs at once; more wait their turn.</summary>
+    public int MaxConcurrentBuilds { get; set; } = 4;
+
+    public TimeSpan BuildTimeout => TimeSpan.FromSeconds(BuildTimeoutSeconds);
+}

@@ -1,0 +1,114 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Nixery.Processes;
+
+/// <summary>
+/// Runs an external program (Nix, git) with arguments passed as data, never
+/// through a shell. stdout and stderr are drained concurrently: Nixery read
+/// one after the other and hung once stderr passed the 64 KiB pipe buffer.
+/// A timeout or cancellation kills the whole process tree.
+/// </summary>
+public sealed class CommandRunner(ILogger<CommandRunner> logger)
+{
+    /// <summary>How much of stderr is kept for error messages; the rest is only logged.</summary>
+    public const int ErrorTailLength = 64 * 1024;
+
+    public async Task<CommandResult> RunAsync(
+        string program,
+        IReadOnlyList<string> arguments,
+        TimeSpan timeout,
+        CancellationToken cancellation,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        if (environment is not null)
+        {
+            foreach (var (name, value) in environment)
+            {
+                if (value is null) start.Environment.Remove(name);
+                else start.Environment[name] = value;
+            }
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException($"cannot run {program}: {e.Message} (is it installed and on PATH?)", e);
+        }
+        // Nothing is ever written to stdin; closing it makes a program that
+        // asks for input fail instead of waiting forever.
+        process.StandardInput.Close();
+
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var errorTail = new StringBuilder();
+        var errors = DrainErrorsAsync(process.StandardError, errorTail, program);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            await Task.WhenAll(output, errors).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellation.ThrowIfCancellationRequested();
+            throw new CommandTimedOutException(program, timeout, Snapshot(errorTail));
+        }
+        await Task.WhenAll(output, errors);
+        return new CommandResult(process.ExitCode, await output, Snapshot(errorTail));
+    }
+
+    private async Task DrainErrorsAsync(StreamReader reader, StringBuilder tail, string program)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            logger.LogDebug("{Program}: {Line}", program, line);
+            lock (tail)
+            {
+                tail.Append(line).Append('\n');
+                if (tail.Length > ErrorTailLength) tail.Remove(0, tail.Length - ErrorTailLength);
+            }
+        }
+    }
+
+    private static string Snapshot(StringBuilder tail)
+    {
+        lock (tail) return tail.ToString();
+    }
+
+    private void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the timeout and the kill.
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "could not kill process {Pid}", process.Id);
+        }
+    }
+}

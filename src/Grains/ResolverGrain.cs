@@ -1,0 +1,35 @@
+using Nixery.Images;
+using Nixery.Naming;
+using Nixery.Sources;
+using Orleans.Concurrency;
+
+namespace Nixery;
+
+/// <summary>
+/// Resolves pulls on the silo that receives them. A stateless worker: no
+/// state, no single owner, as many activations as there are callers.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, ImageRecipe recipe) : Grain, IResolverGrain
+{
+    public async Task<ResolvedImage> Resolve(string repository, string tag)
+    {
+        if (!DistributionGrammar.IsValidName(repository))
+            return new ResolvedImage(null, BuildError.Of(BuildErrorKind.PackagesNotFound, $"invalid repository name '{repository}'"));
+        if (!DistributionGrammar.IsValidTag(tag))
+            return new ResolvedImage(null, BuildError.Of(BuildErrorKind.UnknownRevision, $"invalid tag '{tag}'"));
+
+        var selection = names.Parse(repository);
+        try
+        {
+            var revision = await source.ResolveAsync(tag, CancellationToken.None);
+            return new ResolvedImage(new ImageRequest(selection.Packages, selection.Platform, revision, recipe.Describe()), null);
+        }
+        catch (BuildFailedException e)
+        {
+            return new ResolvedImage(null, e.Error);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> Tags() => source.TagsAsync(CancellationToken.None);
+}

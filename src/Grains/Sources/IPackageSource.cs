@@ -1,0 +1,11 @@
+namespace Nixery.Sources;
+
+/// <summary>A package set the registry can build from, and how image tags select its revisions.</summary>
+public interface IPackageSource
+{
+    /// <summary>The exact revision a tag names; throws <see cref="BuildFailedException"/> for an unknown tag or an unreachable source.</summary>
+    Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation);
+
+    /// <summary>The tags this source serves, sorted.</summary>
+    Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation);
+}

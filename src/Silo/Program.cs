@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using Nixery;
+using Nixery.Configuration;
+using Nixery.Frontend;
+using Nixery.Layering;
+using Nixery.Storage;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+
+// The single-process registry: an Orleans silo co-hosting the HTTP frontend.
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddNixeryEnvironment();
+
+var problems = ConfigurationCheck.Problems(builder.Configuration);
+if (problems.Count > 0)
+{
+    foreach (var problem in problems) Console.Error.WriteLine($"nixery: configuration error: {problem}");
+    return 2;
+}
+
+var layering = builder.Configuration.GetSection("Nixery:Layering").Get<LayeringOptions>() ?? new LayeringOptions();
+PopularitySource popularity;
+try
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+    popularity = await PopularitySource.LoadAsync(layering, http, CancellationToken.None);
+}
+catch (Exception e) when (e is IOException or HttpRequestException or InvalidDataException or TaskCanceledException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"nixery: configuration error: popularity data could not be loaded: {e.Message}");
+    return 2;
+}
+
+var cluster = builder.Configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
+var port = builder.Configuration.GetValue("Nixery:Port", 8080);
+builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+
+builder.Services
+    .AddNixeryStorage(builder.Configuration)
+    .AddNixeryPipeline(builder.Configuration, popularity)
+    .AddRegistryFrontend();
+
+builder.UseOrleans(silo =>
+{
+    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+    silo.Services.AddGrainStorage(StorageNames.Registry, (services, name) =>
+        new BlobStoreGrainStorage(name, services.GetRequiredService<IBlobStore>(), services.GetRequiredService<Serializer>()));
+});
+
+var app = builder.Build();
+app.MapRegistry();
+await app.RunAsync();
+return 0;
