@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Nixery.EndToEnd.Tests.Support;
+
+/// <summary>
+/// The real registry: the Silo executable, as `scripts/run` starts it, on
+/// free ports, with the demo package set and its own storage directory.
+/// It can be stopped and started again on the same storage.
+/// </summary>
+public sealed class RegistryProcess : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+    private readonly string _executable;
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+
+    public RegistryProcess(string storagePath, IReadOnlyDictionary<string, string>? environment = null, string project = "Silo")
+    {
+        StoragePath = storagePath;
+        Port = FreePort.Next();
+        _executable = Executable(project);
+        _environment = new Dictionary<string, string>
+        {
+            ["PORT"] = Port.ToString(),
+            ["NIXERY_PKGS_PATH"] = Repository.DemoPackageSet,
+            ["NIXERY_STORAGE_BACKEND"] = "filesystem",
+            ["STORAGE_PATH"] = storagePath,
+            ["NIXERY_SILO_PORT"] = FreePort.Next().ToString(),
+            ["NIXERY_GATEWAY_PORT"] = FreePort.Next().ToString(),
+            ["NIX_CONF_DIR"] = Environment.GetEnvironmentVariable("NIX_CONF_DIR") ?? Path.Combine(Repository.Root, "demo", "nix"),
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) _environment[name] = value;
+    }
+
+    public int Port { get; }
+
+    public string StoragePath { get; }
+
+    public string Address => $"127.0.0.1:{Port}";
+
+    public HttpClient Http() => new() { BaseAddress = new Uri($"http://{Address}"), Timeout = TimeSpan.FromMinutes(5) };
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    public int? ProcessId => _process?.Id;
+
+    /// <summary>Starts the process; <see cref="Log"/> then holds this run's output only.</summary>
+    public async Task StartAsync()
+    {
+        lock (_log) _log.Clear();
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(_executable);
+        start.Environment.Remove("NIX_PATH");
+        start.Environment.Remove("NIX_REMOTE");
+        foreach (var (name, value) in _environment) start.Environment[name] = value;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = Http();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the registry exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                using var response = await http.GetAsync("/v2/");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the registry did not answer within 60 s:\n{Log}");
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
+    }
+
+    /// <summary>The built executable of the same configuration as the tests (Debug or Release).</summary>
+    private static string Executable(string project)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var path = Path.Combine(Repository.Root, "src", project, "bin", configuration, "net10.0", $"Nixery.{project}.dll");
+        if (!File.Exists(path)) throw new FileNotFoundException($"build src/{project} first", path);
+        return path;
+    }
+}
