@@ -208,7 +208,7 @@ let
       script = ''
         mkdir -p $out/share/large $out/bin
         i=0
-        while [ $i -lt 12 ]; do
+        while [ $i -lt 20 ]; do
           { echo "part $i"; cat ${bootstrap}/busybox; seq $((i * 100000)) $((i * 100000 + 60000)); } > $out/share/large/part-$i.bin
           i=$((i + 1))
         done
