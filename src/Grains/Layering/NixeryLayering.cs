@@ -67,11 +67,17 @@ public sealed class NixeryLayering : ILayeringStrategy
         }).ToList();
 
         layers.Sort(RatedLayer.Ascending);
-        while (layers.Count > context.Budget)
+        if (layers.Count > context.Budget)
         {
-            // Nixery merges the lowest into the next and does not re-sort.
-            layers[1] = layers[0].MergedWith(layers[1]);
-            layers.RemoveAt(0);
+            // Nixery repeatedly merges the lowest layer into the next one without
+            // re-sorting, so the lowest count − budget + 1 layers end up as one,
+            // rated by their sum. Done in one step: pairwise it is quadratic.
+            var merged = layers.Count - context.Budget + 1;
+            var paths = layers.Take(merged).SelectMany(l => l.Paths).ToList();
+            var rating = 0UL;
+            foreach (var layer in layers.Take(merged)) rating = unchecked(rating + layer.MergeRating);
+            var first = layers.Take(merged).Select(l => l.First).Min(StringComparer.Ordinal)!;
+            layers = [new RatedLayer(paths, first, rating), .. layers.Skip(merged)];
         }
         layers.Sort(RatedLayer.Descending);
         return layers.Select(l => new LayerGroup(l.Paths.Order(StringComparer.Ordinal).ToArray())).ToArray();
@@ -102,9 +108,5 @@ public sealed class NixeryLayering : ILayeringStrategy
             return byRating != 0 ? byRating : string.CompareOrdinal(a.First, b.First);
         };
 
-        public RatedLayer MergedWith(RatedLayer next) =>
-            new([.. Paths, .. next.Paths],
-                string.CompareOrdinal(First, next.First) <= 0 ? First : next.First,
-                unchecked(MergeRating + next.MergeRating));
     }
 }
