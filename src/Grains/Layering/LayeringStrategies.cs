@@ -9,6 +9,9 @@ public sealed class LayeringStrategies
     /// <summary>The strategy used unless configured otherwise.</summary>
     public const string DefaultName = StableLayering.StrategyName;
 
+    /// <summary>The layer budget used unless configured otherwise (the customisation layer comes on top).</summary>
+    public const int DefaultBudget = StableLayering.DefaultBudget;
+
     private readonly SortedDictionary<string, ILayeringStrategy> _byName = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The built-in strategies: <c>nixery</c>, <c>popularity</c> and <c>stable</c>.</summary>

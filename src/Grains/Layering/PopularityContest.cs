@@ -24,22 +24,22 @@ namespace Nixery.Layering;
 internal static class PopularityContest
 {
     /// <summary>Scores by path number of <paramref name="index"/>.</summary>
-    public static BigInteger[] Scores(ClosureIndex index)
+    public static BigInteger[] Scores(ClosureIndex index) =>
+        TryScores<ulong>(index, out var small) ? small.Select(s => new BigInteger(s)).ToArray()
+        : TryScores<UInt128>(index, out var wide) ? wide.Select(s => (BigInteger)s).ToArray()
+        : Scores<BigInteger>(index);
+
+    private static bool TryScores<T>(ClosureIndex index, out T[] scores) where T : INumber<T>
     {
         try
         {
-            return Scores<ulong>(index).Select(s => new BigInteger(s)).ToArray();
+            scores = Scores<T>(index);
+            return true;
         }
         catch (OverflowException)
         {
-        }
-        try
-        {
-            return Scores<UInt128>(index).Select(s => (BigInteger)s).ToArray();
-        }
-        catch (OverflowException)
-        {
-            return Scores<BigInteger>(index);
+            scores = [];
+            return false;
         }
     }
 
