@@ -1,3 +1,5 @@
+using Nixery.Layering;
+
 namespace Nixery.Configuration;
 
 /// <summary>
@@ -25,8 +27,8 @@ public static class EnvironmentVariables
         new("NIXERY_LOG_LINES", "Nixery:Nix:LogLines", "20", "Lines of a failed builder's log shown in the registry error.", Checks.PositiveInteger),
         new("NIXERY_SHELL_PACKAGES", "Nixery:Naming:ShellPackages", "bashInteractive,coreutils,moreutils,nano", "What the meta-package `shell` expands to (comma-separated).", Checks.Any, IsList: true),
         new("NIXERY_DEFAULT_PACKAGES", "Nixery:Naming:DefaultPackages", "cacert,iana-etc", "Packages added to every image (comma-separated; empty for none).", Checks.Any, IsList: true),
-        new("NIXERY_LAYERING", "Nixery:Layering:Strategy", "nixery", "Layering strategy.", Checks.Any),
-        new("NIXERY_LAYER_BUDGET", "Nixery:Layering:Budget", "94", "Most store-path layers per image; the customisation layer comes on top.", Checks.IntegerBetween(1, 125)),
+        new("NIXERY_LAYERING", "Nixery:Layering:Strategy", LayeringStrategies.DefaultName, "Layering strategy: `stable` (default), `nixery` (Nixery's algorithm) or `popularity` (dockerTools').", Checks.OneOf([.. new LayeringStrategies().Names])),
+        new("NIXERY_LAYER_BUDGET", "Nixery:Layering:Budget", LayeringStrategies.DefaultBudget.ToString(), "Most store-path layers per image; the customisation layer comes on top.", Checks.IntegerBetween(1, 125)),
         new("NIX_POPULARITY_URL", "Nixery:Layering:PopularityUrl", "", "URL of popularity data in Nixery's format, fetched once at start.", Checks.HttpUrl),
         new("NIXERY_POPULARITY_FILE", "Nixery:Layering:PopularityFile", "", "The same popularity data from a local file.", Checks.ExistingFile),
         new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", "localhost", "How silos find each other: `localhost` (one process).", Checks.OneOf("localhost")),

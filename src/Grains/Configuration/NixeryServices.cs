@@ -61,7 +61,7 @@ public static class NixeryServices
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
         services.AddSingleton<IPackageSource, PathPackageSource>();
         services.AddSingleton(popularity);
-        services.AddSingleton(sp => LayeringStrategies.Get(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
+        services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();
         services.AddSingleton<LayerPublisher>();
         services.AddSingleton<ImageBuilder>();

@@ -10,7 +10,9 @@ public sealed record StorePathInfo(string Path, long NarSize, long ClosureSize, 
 /// <summary>
 /// The runtime closure of the requested packages: every store path with its
 /// size and references (self-references dropped), and the roots the client
-/// asked for.
+/// asked for. References form a directed acyclic graph: Nix refuses to
+/// register store paths that refer to each other in a cycle, so a cycle here
+/// means the input is corrupt and is rejected rather than looped over.
 /// </summary>
 public sealed class ClosureGraph
 {
@@ -32,6 +34,28 @@ public sealed class ClosureGraph
         var missingRoot = Roots.FirstOrDefault(r => !byPath.ContainsKey(r));
         if (missingRoot is not null) throw new ArgumentException($"root {missingRoot} is not in the closure");
         Paths = byPath;
+        RejectCycles(byPath);
+    }
+
+    private static void RejectCycles(SortedDictionary<string, StorePathInfo> byPath)
+    {
+        // Kahn's algorithm: whatever is never freed of referrers sits on a cycle.
+        var referrers = byPath.Keys.ToDictionary(p => p, _ => 0, StringComparer.Ordinal);
+        foreach (var info in byPath.Values)
+            foreach (var reference in info.References) referrers[reference]++;
+        var ready = new Stack<string>(referrers.Where(e => e.Value == 0).Select(e => e.Key));
+        var freed = 0;
+        while (ready.TryPop(out var path))
+        {
+            freed++;
+            foreach (var reference in byPath[path].References)
+                if (--referrers[reference] == 0) ready.Push(reference);
+        }
+        if (freed != byPath.Count)
+        {
+            var stuck = referrers.Where(e => e.Value > 0).Select(e => e.Key).Order(StringComparer.Ordinal).First();
+            throw new ArgumentException($"{stuck} is on or below a reference cycle, which Nix does not allow");
+        }
     }
 
     /// <summary>Every store path, sorted by path.</summary>

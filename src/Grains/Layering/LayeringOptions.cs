@@ -4,10 +4,10 @@ namespace Nixery.Layering;
 public sealed class LayeringOptions
 {
     /// <summary><c>NIXERY_LAYERING</c>: the strategy's name.</summary>
-    public string Strategy { get; set; } = "nixery";
+    public string Strategy { get; set; } = LayeringStrategies.DefaultName;
 
     /// <summary><c>NIXERY_LAYER_BUDGET</c>: most store-path layers per image (the customisation layer comes on top).</summary>
-    public int Budget { get; set; } = 94;
+    public int Budget { get; set; } = LayeringStrategies.DefaultBudget;
 
     /// <summary><c>NIX_POPULARITY_URL</c>: popularity data in Nixery's format, fetched once at start.</summary>
     public string? PopularityUrl { get; set; }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Nixery.Layering;
 
@@ -42,10 +41,9 @@ public sealed class PopularitySource
     {
         try
         {
-            var counts = await JsonSerializer.DeserializeAsync<Dictionary<string, long>>(stream, cancellationToken: cancellation);
-            return new Popularity(counts ?? []);
+            return await PopularityFile.ReadAsync(stream, cancellation);
         }
-        catch (JsonException e)
+        catch (FormatException e)
         {
             throw new InvalidDataException($"{origin} is not popularity data in Nixery's format {{\"name-version\": count}}: {e.Message}", e);
         }
