@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Nixery.Tests.Packing;
+
+/// <summary>
+/// Runs a command-line tool (GNU tar, gzip, pigz, mkfifo). These are required: CI installs
+/// them, and a test fails rather than skips when one is missing.
+/// </summary>
+public static class Tool
+{
+    public static async Task<byte[]> RunAsync(string fileName, IEnumerable<string> arguments, byte[]? input = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // Listings must not depend on the machine's locale or time zone.
+        start.Environment["LC_ALL"] = "C.UTF-8";
+        start.Environment["TZ"] = "UTC";
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
+        var stdout = new MemoryStream();
+        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null) await process.StandardInput.BaseStream.WriteAsync(input);
+        process.StandardInput.Close();
+        await copyOut;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}");
+        return stdout.ToArray();
+    }
+
+    public static async Task<string> RunTextAsync(string fileName, params string[] arguments) =>
+        Encoding.UTF8.GetString(await RunAsync(fileName, arguments));
+}
