@@ -50,7 +50,7 @@ public sealed class FileSystemBlobStore : IBlobStore
                 await write(hashing, cancellation);
                 await hashing.FlushAsync(cancellation);
                 file.Flush(flushToDisk: true);
-                size = hashing.Length;
+                size = hashing.BytesWritten;
                 digest = hashing.Digest();
             }
             if (expected is { } wanted && wanted != digest)

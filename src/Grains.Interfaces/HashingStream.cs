@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 
-namespace Nixery.Packing;
+namespace Nixery;
 
 /// <summary>
 /// A write-only pass-through that hashes and counts what goes by, so a digest is computed
 /// in the same pass that produces the bytes. Never disposes the stream it writes to.
 /// </summary>
-internal sealed class HashingStream(Stream inner) : Stream
+public sealed class HashingStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
