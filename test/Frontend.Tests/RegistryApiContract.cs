@@ -8,14 +8,18 @@ using Nixery.Manifests;
 namespace Nixery.Frontend.Tests;
 
 /// <summary>
-/// The registry API over HTTP, in-process against a TestCluster running real
-/// Nix on the demo package set: every pull check of the distribution-spec
-/// conformance suite that applies to a read-only registry, and the
-/// behaviours real clients depend on.
+/// The registry API over HTTP, against a registry serving the demo package
+/// set with real Nix: every pull check of the distribution-spec conformance
+/// suite that applies to a read-only registry, and the behaviours real
+/// clients depend on. It runs in-process over a TestCluster here and against
+/// the real registry process in the end-to-end tests.
 /// </summary>
-public class RegistryApiTests(RegistryCluster registry) : IClassFixture<RegistryCluster>
+public abstract class RegistryApiContract
 {
-    private HttpClient Http => registry.Http;
+    protected abstract HttpClient Http { get; }
+
+    /// <summary>How many times the registry has built the image of this name and tag.</summary>
+    protected abstract Task<int> BuildsOfAsync(string name, string tag);
 
     [Fact]
     public async Task The_base_endpoint_answers_with_the_api_version()
@@ -282,10 +286,19 @@ public class RegistryApiTests(RegistryCluster registry) : IClassFixture<Registry
         using var getByTag = await Http.SendAsync(HttpMethod.Get, $"/v2/{name}/manifests/latest", MediaTypes.DockerManifest);
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(digest, getByTag.Header("Docker-Content-Digest"));
+        Assert.Equal(1, await BuildsOfAsync(name, "latest"));
+    }
+}
 
-        var resolved = await registry.Cluster.Client.GetGrain<IResolverGrain>(0).Resolve(name, "latest");
+public class InProcessRegistryApiTests(RegistryCluster registry) : RegistryApiContract, IClassFixture<RegistryCluster>
+{
+    protected override HttpClient Http => registry.Http;
+
+    protected override async Task<int> BuildsOfAsync(string name, string tag)
+    {
+        var resolved = await registry.Cluster.Client.GetGrain<IResolverGrain>(0).Resolve(name, tag);
         var status = await registry.Cluster.Client.GetGrain<IImageGrain>(resolved.Request!.Key()).Status();
         Assert.Equal(ImageState.Built, status.State);
-        Assert.Equal(1, status.Builds);
+        return status.Builds;
     }
 }
