@@ -3,7 +3,7 @@ using Nixery.Frontend;
 
 // A frontend on its own: the registry's HTTP API as an Orleans client of the
 // silos, so the HTTP tier scales apart from the builders.
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddNixeryEnvironment();
 
 var problems = ConfigurationCheck.Problems(builder.Configuration, needsSource: false);

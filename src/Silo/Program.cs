@@ -8,7 +8,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 
 // The single-process registry: an Orleans silo co-hosting the HTTP frontend.
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddNixeryEnvironment();
 
 var problems = ConfigurationCheck.Problems(builder.Configuration);
