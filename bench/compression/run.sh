@@ -40,7 +40,7 @@ echo "corpus: $(du -sb "$store" | cut -f1) bytes in $(find "$store" -type f | wc
 
 echo "building"
 (cd "$here/baseline" && go build -o "$work/baseline" .)
-dotnet build -c Release --nologo -v q "$here/LayerBench/LayerBench.csproj" -o "$work/ours" >/dev/null
+dotnet build -c Release --nologo -v q "$here/Compression.Bench.csproj" -o "$work/ours" >/dev/null
 
 # Alternate the two, one timed run per process each time, so that a burst of load from
 # elsewhere on the machine does not fall on one side only. Ours does one untimed warm-up
