@@ -25,9 +25,24 @@ public static class ConfigurationCheck
 
         if (needsSource) problems.AddRange(SourceProblems(configuration));
 
+        problems.AddRange(ClusterProblems(configuration));
+
         if (!string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityUrl"]) && !string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityFile"]))
             problems.Add("NIX_POPULARITY_URL: set either it or NIXERY_POPULARITY_FILE, not both");
         return problems;
+    }
+
+    private static IEnumerable<string> ClusterProblems(IConfiguration configuration)
+    {
+        var clustering = configuration["Nixery:Cluster:Clustering"] ?? ClusterProviders.Localhost;
+        var connection = configuration["Nixery:Cluster:Connection"];
+        if (!clustering.Equals(ClusterProviders.Localhost, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(connection))
+            yield return $"NIXERY_CLUSTERING_CONNECTION: must be set for NIXERY_CLUSTERING={clustering}";
+        var state = configuration["Nixery:Cluster:GrainStorage"] ?? ClusterProviders.StorageBackend;
+        var stateConnection = configuration["Nixery:Cluster:GrainStorageConnection"];
+        if (!state.Equals(ClusterProviders.StorageBackend, StringComparison.OrdinalIgnoreCase)
+            && string.IsNullOrWhiteSpace(stateConnection) && string.IsNullOrWhiteSpace(connection))
+            yield return $"NIXERY_GRAIN_STORAGE_CONNECTION: must be set for NIXERY_GRAIN_STORAGE={state} (or NIXERY_CLUSTERING_CONNECTION)";
     }
 
     private static IEnumerable<string> SourceProblems(IConfiguration configuration)

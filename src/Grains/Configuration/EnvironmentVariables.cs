@@ -31,11 +31,16 @@ public static class EnvironmentVariables
         new("NIXERY_LAYER_BUDGET", "Nixery:Layering:Budget", LayeringStrategies.DefaultBudget.ToString(), "Most store-path layers per image; the customisation layer comes on top.", Checks.IntegerBetween(1, 125)),
         new("NIX_POPULARITY_URL", "Nixery:Layering:PopularityUrl", "", "URL of popularity data in Nixery's format, fetched once at start.", Checks.HttpUrl),
         new("NIXERY_POPULARITY_FILE", "Nixery:Layering:PopularityFile", "", "The same popularity data from a local file.", Checks.ExistingFile),
-        new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", "localhost", "How silos find each other: `localhost` (one process).", Checks.OneOf("localhost")),
+        new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", "localhost", "How silos find each other: `localhost` (one process), `redis` or `azuretable`.", Checks.OneOf(ClusterProviders.Clustering)),
+        new("NIXERY_CLUSTERING_CONNECTION", "Nixery:Cluster:Connection", "", "Connection string of the membership store: `host:port` for Redis, an Azure Storage connection string for Azure Table.", Checks.Any),
+        new("NIXERY_GRAIN_STORAGE", "Nixery:Cluster:GrainStorage", "storage", "Where grain state lives: `storage` (the storage backend), `redis`, `azureblob` or `azuretable`.", Checks.OneOf(ClusterProviders.GrainStorage)),
+        new("NIXERY_GRAIN_STORAGE_CONNECTION", "Nixery:Cluster:GrainStorageConnection", "NIXERY_CLUSTERING_CONNECTION", "Connection string for grain state, when it is not the storage backend.", Checks.Any),
         new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", "11111", "Port for silo-to-silo traffic.", Checks.Port),
         new("NIXERY_GATEWAY_PORT", "Nixery:Cluster:GatewayPort", "30000", "Port Orleans clients (separate frontends) connect to.", Checks.Port),
+        new("NIXERY_ADVERTISED_ADDRESS", "Nixery:Cluster:AdvertisedAddress", "loopback, or POD_IP", "IP address other silos and frontends reach this silo at.", Checks.IpAddress),
         new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", "nixery", "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
         new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", "nixery", "Orleans service id; stays the same across deployments.", Checks.Any),
+        new("NIXERY_LOG_FORMAT", "Nixery:LogFormat", "text", "`text`, or `json` for one structured JSON object per line (with the image key of builds).", Checks.OneOf("text", "json")),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", "30", "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 

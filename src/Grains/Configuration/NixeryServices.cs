@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nixery.Images;
 using Nixery.Layering;
+using Nixery.Metrics;
 using Nixery.Naming;
 using Nixery.Nix;
 using Nixery.Processes;
@@ -17,6 +19,8 @@ public static class NixeryServices
     /// <summary>Storage only: what a frontend needs to serve blobs.</summary>
     public static IServiceCollection AddNixeryStorage(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddMetrics();
+        services.TryAddSingleton<RegistryMetrics>();
         services.Configure<StorageOptions>(configuration.GetSection("Nixery:Storage"));
         services.AddSingleton<IBlobStore>(sp =>
         {

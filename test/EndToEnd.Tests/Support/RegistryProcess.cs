@@ -15,8 +15,13 @@ public sealed class RegistryProcess : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _log = new();
 
+    private readonly IReadOnlyDictionary<string, string>? _overrides;
+    private readonly string _project;
+
     public RegistryProcess(string storagePath, IReadOnlyDictionary<string, string>? environment = null, string project = "Silo")
     {
+        _overrides = environment;
+        _project = project;
         StoragePath = storagePath;
         Port = FreePort.Next();
         _executable = Executable(project);
@@ -32,6 +37,9 @@ public sealed class RegistryProcess : IAsyncDisposable
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) _environment[name] = value;
     }
+
+    /// <summary>A process like this one, on new ports.</summary>
+    public RegistryProcess Successor() => new(StoragePath, _overrides, _project);
 
     public int Port { get; }
 
@@ -67,13 +75,13 @@ public sealed class RegistryProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
 
         using var http = Http();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the registry exited with {_process.ExitCode}:\n{Log}");
             try
             {
-                using var response = await http.GetAsync("/v2/");
+                using var response = await http.GetAsync("/readyz");
                 if (response.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException)
@@ -81,10 +89,45 @@ public sealed class RegistryProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"the registry did not answer within 60 s:\n{Log}");
+        throw new TimeoutException($"the registry was not ready within 90 s:\n{Log}");
     }
 
+    /// <summary>Stops the process as an operator would (SIGTERM), waiting for it to shut down.</summary>
     public async Task StopAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            await Shell.TryAsync("kill", "-TERM", _process.Id.ToString());
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>kill -9: no shutdown at all, as when a machine dies.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
     {
         if (_process is null) return;
         if (!_process.HasExited)
@@ -95,8 +138,6 @@ public sealed class RegistryProcess : IAsyncDisposable
         _process.Dispose();
         _process = null;
     }
-
-    public async ValueTask DisposeAsync() => await StopAsync();
 
     private void Append(string? line)
     {
