@@ -35,7 +35,7 @@ public sealed class RegistryMetrics
         _manifestCache = meter.CreateCounter<long>("nixery.manifest.cache", description: "Image requests answered from a built image (hit) or by a build (miss)");
         _layerCache = meter.CreateCounter<long>("nixery.layer.cache", description: "Layer requests answered from a packed layer (hit) or by packing (miss)");
         _requests = meter.CreateCounter<long>("nixery.registry.requests", description: "Registry API requests by route, method and status");
-        _bytesServed = meter.CreateCounter<long>("nixery.blob.bytes.served", "By", "Blob bytes sent to clients (redirected blobs are not counted)");
+        _bytesServed = meter.CreateCounter<long>("nixery.blob.served", "By", "Blob bytes sent to clients (redirected blobs are not counted)");
         _buildsQueued = meter.CreateUpDownCounter<long>("nixery.nix.builds.queued", description: "Nix builds waiting for a build slot on this silo");
     }
 
