@@ -54,7 +54,7 @@ public static class ConfigurationCheck
             yield return "NIXERY_PKGS_PATH: no package source is configured; set one of NIXERY_PKGS_PATH, NIXERY_PKGS_REPO or NIXERY_CHANNEL";
         else if (set.Length > 1)
             yield return $"{set[0]}: only one package source may be set, but {string.Join(" and ", set)} are";
-        else if (set[0] != "NIXERY_PKGS_PATH")
-            yield return $"{set[0]}: this package source is not supported yet; use NIXERY_PKGS_PATH";
+        if (configuration["Nixery:Source:Channel"] is { Length: > 0 } channel && !Naming.DistributionGrammar.IsValidTag(channel))
+            yield return $"NIXERY_CHANNEL: '{channel}' is not a channel name or commit";
     }
 }

@@ -1,4 +1,5 @@
 using Nixery.Layering;
+using Nixery.Sources;
 
 namespace Nixery.Configuration;
 
@@ -15,8 +16,12 @@ public static class EnvironmentVariables
     [
         new("PORT", "Nixery:Port", "8080", "Port the registry's HTTP API listens on (all interfaces).", Checks.Port),
         new("NIXERY_PKGS_PATH", "Nixery:Source:Path", "", "Package set on disk: a directory (entry point `default.nix`) or a `.nix` file.", Checks.ExistingPath),
-        new("NIXERY_PKGS_REPO", "Nixery:Source:Repository", "", "Package set in a git repository; the image tag selects the revision.", Checks.Any),
-        new("NIXERY_CHANNEL", "Nixery:Source:Channel", "", "nixpkgs channel or commit, fetched as a tarball.", Checks.Any),
+        new("NIXERY_PKGS_REPO", "Nixery:Source:Repository", "", "Package set in a git repository (any URL git understands); the image tag selects the revision.", Checks.Any),
+        new("NIXERY_DEFAULT_TAG", "Nixery:Source:DefaultTag", "the repository's HEAD", "The git branch, tag or commit that the image tag `latest` means.", Checks.Any),
+        new("NIXERY_CHANNEL", "Nixery:Source:Channel", "", "nixpkgs channel or commit fetched as a tarball; the revision of `latest`, other tags name other channels or commits.", Checks.Any),
+        new("NIXERY_CHANNEL_URL", "Nixery:Source:ChannelUrl", SourceOptions.GitHubArchive, "Where `<channel or commit>.tar.gz` is downloaded from.", Checks.HttpUrl),
+        new("NIXERY_SOURCE_TIMEOUT", "Nixery:Source:TimeoutSeconds", "600", "Seconds one fetch of a repository or tarball may take.", Checks.PositiveInteger),
+        new("NIXERY_SOURCE_CACHE", "Nixery:Source:CachePath", "$TMPDIR/nixery/sources", "Where git mirrors and downloaded tarballs are kept.", Checks.Any),
         new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", "10", "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
         new("NIXERY_STORAGE_BACKEND", "Nixery:Storage:Backend", "filesystem", "Where blobs and state live: `filesystem`.", Checks.OneOf("filesystem")),
         new("STORAGE_PATH", "Nixery:Storage:Path", "", "Root directory of the filesystem backend (required for it).", Checks.Any),

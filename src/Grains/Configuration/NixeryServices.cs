@@ -63,7 +63,19 @@ public static class NixeryServices
         services.AddSingleton<NixBuilder>();
         services.AddSingleton<BuildSlots>();
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
-        services.AddSingleton<IPackageSource, PathPackageSource>();
+        services.AddSingleton<SourceImporter>();
+        services.AddSingleton<IPackageSource>(sp =>
+        {
+            var source = sp.GetRequiredService<IOptions<SourceOptions>>().Value;
+            if (!string.IsNullOrWhiteSpace(source.Channel))
+            {
+                // Timeouts are the fetcher's (NIXERY_SOURCE_TIMEOUT), not HttpClient's 100 s.
+                var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                return ActivatorUtilities.CreateInstance<ChannelPackageSource>(sp, http);
+            }
+            if (!string.IsNullOrWhiteSpace(source.Repository)) return ActivatorUtilities.CreateInstance<GitPackageSource>(sp);
+            return ActivatorUtilities.CreateInstance<PathPackageSource>(sp);
+        });
         services.AddSingleton(popularity);
         services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();

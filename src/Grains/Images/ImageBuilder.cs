@@ -53,7 +53,8 @@ public sealed class ImageBuilder(
             allLayers.Select(l => l.DiffId).ToArray(),
             Environment(customisation),
             Command(customisation),
-            request.Packages).ToJson();
+            request.Packages,
+            $"{request.Source.Kind}:{request.Source.Id}").ToJson();
         var configBlob = await PutAsync(config, cancellation);
         var docker = ImageManifest.Docker(configBlob, allLayers);
         var oci = ImageManifest.Oci(configBlob, allLayers);

@@ -49,6 +49,14 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         return JsonSerializer.Deserialize<string>(result.Output) ?? throw new InvalidOperationException("nix-instantiate printed no path");
     }
 
+    /// <summary>Keeps a store path alive through garbage collection while <paramref name="link"/> exists.</summary>
+    public async Task AddRootAsync(string storePath, string link, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(link)!);
+        var result = await RunAsync("nix-store", ["--realise", storePath, "--add-root", link], cancellation);
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
+    }
+
     public async Task<PackageSelectionResult> SelectAsync(SourceRevision source, IReadOnlyList<string> packages, Platform platform, CancellationToken cancellation)
     {
         var result = await RunAsync("nix-instantiate",

@@ -40,7 +40,8 @@ public sealed class ExpiringSingleFlight<T>(TimeSpan lifetime, TimeProvider cloc
             lock (_gate)
             {
                 _value = value;
-                _expires = clock.GetUtcNow() + lifetime;
+                var now = clock.GetUtcNow();
+                _expires = lifetime >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + lifetime;
             }
             return value;
         }

@@ -23,8 +23,8 @@ public sealed class NixInvocations : IDisposable
     /// <summary>The PATH for the registry's processes.</summary>
     public string SearchPath => $"{_directory.Path}:{Environment.GetEnvironmentVariable("PATH")}";
 
-    /// <summary>How many times Nix was asked to build since the last <see cref="Reset"/>.</summary>
-    public int Builds => File.ReadAllLines(LogPath).Count(line => line.Contains("--realise", StringComparison.Ordinal));
+    /// <summary>How many times Nix was asked to build derivations since the last <see cref="Reset"/> (not to root a path).</summary>
+    public int Builds => File.ReadAllLines(LogPath).Count(line => line.Contains("--realise", StringComparison.Ordinal) && line.Contains(".drv!", StringComparison.Ordinal));
 
     public void Reset() => File.WriteAllText(LogPath, "");
 
