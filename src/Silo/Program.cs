@@ -2,6 +2,7 @@ using Nixery.Configuration;
 using Nixery.Frontend;
 using Nixery.Frontend.Hosting;
 using Nixery.Layering;
+using Nixery.Silo.Commands;
 using Nixery.Silo.Hosting;
 
 // A silo co-hosting the registry's HTTP frontend: the whole registry in one
@@ -15,6 +16,9 @@ if (problems.Count > 0)
     foreach (var problem in problems) Console.Error.WriteLine($"nixery: configuration error: {problem}");
     return 2;
 }
+
+if (args is ["popularity", ..])
+    return await PopularityCommand.RunAsync(PopularityCommand.Services(builder.Configuration), args.Length > 1 ? args[1] : null, CancellationToken.None);
 
 var layering = builder.Configuration.GetSection("Nixery:Layering").Get<LayeringOptions>() ?? new LayeringOptions();
 PopularitySource popularity;

@@ -59,6 +59,24 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
+    /// <summary>Runs the executable with arguments (a command such as <c>popularity</c>) to its end; returns the exit code.</summary>
+    public async Task<int> RunCommandAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(_executable);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment.Remove("NIX_PATH");
+        start.Environment.Remove("NIX_REMOTE");
+        foreach (var (name, value) in _environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Append(await output);
+        Append(await errors);
+        return process.ExitCode;
+    }
+
     /// <summary>Starts the process; <see cref="Log"/> then holds this run's output only.</summary>
     public async Task StartAsync()
     {
