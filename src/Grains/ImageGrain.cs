@@ -29,7 +29,7 @@ public sealed class ImageGrain(
     RegistryMetrics metrics,
     ILogger<ImageGrain> logger) : Grain, IImageGrain
 {
-    private Task<ImageResult>? _build;
+    private readonly SharedBuild<ImageResult> _build = new();
     private (BuildError Error, DateTimeOffset At)? _failure;
     private bool _blobsVerified;
     private int _builds;
@@ -46,24 +46,12 @@ public sealed class ImageGrain(
         }
         if (_failure is { } failure && clock.GetUtcNow() - failure.At < policy.Value.FailureBackoff) return ImageResult.Failure(failure.Error);
 
-        if (_build is null)
-        {
-            metrics.ManifestCache(hit: false);
-            _build = BuildAsync(request);
-        }
-        try
-        {
-            return await _build.WaitAsync(maxWait, cancellation);
-        }
-        catch (TimeoutException)
-        {
-            return null;
-        }
+        return await _build.JoinAsync(() => BuildAsync(request), maxWait, cancellation, () => metrics.ManifestCache(hit: false));
     }
 
     public Task<ImageStatus> Status()
     {
-        var state = _build is not null ? ImageState.Building
+        var state = _build.IsRunning ? ImageState.Building
             : record.State.Image is not null ? ImageState.Built
             : _failure is not null ? ImageState.Failed
             : ImageState.Unknown;
@@ -72,8 +60,6 @@ public sealed class ImageGrain(
 
     private async Task<ImageResult> BuildAsync(ImageRequest request)
     {
-        // Yield first so _build is set before this method can finish.
-        await Task.Yield();
         var timeout = nixOptions.Value.BuildTimeout;
         using var limit = new CancellationTokenSource(timeout);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImageKey"] = request.Key() });
@@ -105,10 +91,6 @@ public sealed class ImageGrain(
             _failure = (error, clock.GetUtcNow());
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: false);
             return ImageResult.Failure(error);
-        }
-        finally
-        {
-            _build = null;
         }
     }
 

@@ -20,16 +20,17 @@ public sealed class LayerGrain(
     RegistryMetrics metrics,
     ILogger<LayerGrain> logger) : Grain, ILayerGrain
 {
-    private Task<LayerResult>? _build;
-    private bool _blobVerified;
+    private readonly SharedBuild<LayerResult> _build = new();
 
     public async Task<LayerResult?> Await(LayerSpec spec, TimeSpan maxWait, CancellationToken cancellation)
     {
+        // Checked on every request, not once per activation: garbage
+        // collection may remove a layer no image needs any more, and the
+        // next image that wants it must get it packed again.
         if (record.State.Layer is { } layer)
         {
-            if (_blobVerified || await store.SizeAsync(layer.Digest, CancellationToken.None) is not null)
+            if (await store.SizeAsync(layer.Digest, CancellationToken.None) is not null)
             {
-                _blobVerified = true;
                 metrics.LayerCache(hit: true);
                 return new LayerResult(layer, null);
             }
@@ -38,19 +39,7 @@ public sealed class LayerGrain(
         if (LayerKey.Of(spec.StorePaths) != this.GetPrimaryKeyString())
             return new LayerResult(null, BuildError.Of(BuildErrorKind.Internal, "the store paths do not belong to this layer"));
 
-        if (_build is null)
-        {
-            metrics.LayerCache(hit: false);
-            _build = PackAsync(spec);
-        }
-        try
-        {
-            return await _build.WaitAsync(maxWait, cancellation);
-        }
-        catch (TimeoutException)
-        {
-            return null;
-        }
+        return await _build.JoinAsync(() => PackAsync(spec), maxWait, cancellation, () => metrics.LayerCache(hit: false));
     }
 
     public async Task Record(LayerDescriptor layer)
@@ -60,19 +49,16 @@ public sealed class LayerGrain(
             throw new InvalidOperationException($"layer blob {layer.Digest} is not in storage");
         record.State = new LayerRecord { Layer = layer, StorePaths = record.State.StorePaths };
         await record.WriteStateAsync();
-        _blobVerified = true;
     }
 
     private async Task<LayerResult> PackAsync(LayerSpec spec)
     {
-        await Task.Yield();
         try
         {
             // Packing is CPU work: off the grain's scheduler.
             var layer = await Task.Run(() => publisher.PublishStorePathsAsync(spec.StorePaths, CancellationToken.None));
             record.State = new LayerRecord { Layer = layer, StorePaths = spec.StorePaths.Count };
             await record.WriteStateAsync();
-            _blobVerified = true;
             return new LayerResult(layer, null);
         }
         catch (StorePathMissingException e)
@@ -88,10 +74,6 @@ public sealed class LayerGrain(
         {
             logger.LogError(e, "layer {LayerKey} failed", this.GetPrimaryKeyString());
             return new LayerResult(null, BuildError.Of(BuildErrorKind.Internal, $"could not pack a layer: {e.Message}"));
-        }
-        finally
-        {
-            _build = null;
         }
     }
 }

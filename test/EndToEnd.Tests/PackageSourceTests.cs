@@ -2,8 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Nixery.EndToEnd.Tests.Support;
 using Nixery.Frontend.Tests.Support;
-using Nixery.Tests.Support;
-using TemporaryDirectory = Nixery.EndToEnd.Tests.Support.TemporaryDirectory;
 
 namespace Nixery.EndToEnd.Tests;
 
