@@ -66,7 +66,9 @@ public sealed class GcsBlobStore : IBlobStore
         if (!string.IsNullOrWhiteSpace(options.Endpoint))
         {
             var endpoint = new Uri(options.Endpoint);
-            _signing = _signing.WithScheme(endpoint.Scheme).WithHost(endpoint.Host).WithPort(endpoint.Port);
+            // The port goes into the host: the signer leaves a separate port
+            // out of the signed host header, which clients then send with it.
+            _signing = _signing.WithScheme(endpoint.Scheme).WithHost(endpoint.Authority);
         }
     }
 
@@ -201,6 +203,7 @@ public sealed class GcsBlobStore : IBlobStore
     /// </summary>
     private async Task PublishAsync(Object staged, StoredBlob blob, CancellationToken cancellation)
     {
+        if (await SizeAsync(blob.Digest, cancellation) == blob.Size) return;
         try
         {
             await _client.CopyObjectAsync(_bucket, staged.Name, _bucket, ObjectKeys.Blob(blob.Digest),

@@ -57,6 +57,19 @@ public sealed class S3BlobStore : IBlobStore
         _redirects = options.UsePresignedUrls && delivery.Redirects;
         _delivery = delivery;
         _urlProtocol = options.Endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS;
+        if (!string.IsNullOrWhiteSpace(options.Endpoint) && s3 is AmazonServiceClient client) client.BeforeRequestEvent += SpellCopySourcePlainly;
+    }
+
+    /// <summary>
+    /// The SDK percent-encodes the whole copy source, including the '/'
+    /// between bucket and key; AWS decodes it, but some S3-compatible
+    /// servers (s3rver) only split on a literal '/'. Our keys need no
+    /// encoding, so the plain form is the same name. Runs before signing.
+    /// </summary>
+    private static void SpellCopySourcePlainly(object sender, RequestEventArgs e)
+    {
+        if (e is WebServiceRequestEventArgs { Headers: { } headers } && headers.TryGetValue("x-amz-copy-source", out var source))
+            headers["x-amz-copy-source"] = Uri.UnescapeDataString(source);
     }
 
     public static AmazonS3Config Config(S3StorageOptions options)
