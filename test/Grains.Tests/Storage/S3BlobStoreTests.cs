@@ -38,7 +38,7 @@ public sealed class S3BlobStoreRedirectTests(S3rverFixture s3rver) : Redirecting
         Assert.True(SigV4.IsValidPresignedGet(redirect.Url, S3rver.SecretKey), $"{redirect.Url} is not validly signed");
         Assert.Contains($"/{_bucket}/blobs/sha256/{stored.Digest.Hex}?", redirect.Url.ToString());
         var lifetime = int.Parse(System.Text.RegularExpressions.Regex.Match(redirect.Url.Query, "X-Amz-Expires=([0-9]+)").Groups[1].Value);
-        Assert.InRange(lifetime, 290, 300);
+        Assert.InRange(lifetime, 290, 310);
     }
 
     [Fact]
