@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Nixery.StorageServers;
@@ -79,6 +80,8 @@ public sealed class GcsStandIn : IAsyncDisposable
         standIn.Root = new Uri(address.TrimEnd('/') + "/");
         return standIn;
     }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 

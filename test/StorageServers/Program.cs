@@ -17,8 +17,6 @@ var keyDirectory = Option("--key-directory", Path.GetTempPath());
 Directory.CreateDirectory(keyDirectory);
 Console.WriteLine($"endpoint {standIn.Endpoint}");
 Console.WriteLine($"key {standIn.Accounts.CreateKeyFile(keyDirectory, standIn.TokenUri)}");
-var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-await stop.Task;
+// Kestrel's host stops on SIGTERM or Ctrl-C.
+await standIn.WaitForShutdownAsync();
 return 0;
