@@ -20,6 +20,9 @@ let
     derivation ({
       name = "${pname}-${version}";
       inherit system pname version outputs;
+      # Tests and benchmarks copy this file with another salt to get new
+      # store paths, hence builds that really run.
+      salt = "";
       builder = "${bootstrap}/busybox";
       args = [ "sh" "-eu" "-c" ''
         ${bootstrap}/busybox mkdir -p "$NIX_BUILD_TOP/.applets"
@@ -197,6 +200,19 @@ let
         echo "configuring broken-1.0"
         echo "error: this package is broken on purpose" >&2
         exit 3
+      '';
+    };
+
+    # Takes a while to build: for watching concurrent pulls join one build.
+    slow = mkPackage {
+      pname = "slow";
+      version = "1.0";
+      script = ''
+        echo "building slowly"
+        sleep 10
+        mkdir -p $out/bin
+        printf '#!${busybox}/bin/sh\necho "slow: built"\n' > $out/bin/slow
+        chmod 0555 $out/bin/slow
       '';
     };
 

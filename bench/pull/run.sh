@@ -28,7 +28,7 @@ silo="$PWD/src/Silo/bin/Release/net10.0/Nixery.Silo.dll"
 salted() {
   local dir="$work/demo-$1"
   cp -r demo "$dir"
-  sed -i "s|inherit system pname version outputs;|inherit system pname version outputs; salt = \"$1\";|" "$dir/default.nix"
+  sed -i "s|salt = \"\";|salt = \"$1\";|" "$dir/default.nix"
   echo "$dir"
 }
 now() { date +%s.%N; }

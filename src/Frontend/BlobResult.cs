@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Nixery.Metrics;
 using Nixery.Manifests;
 using Nixery.Storage;
 
@@ -61,6 +63,7 @@ public sealed record BlobResult(Digest Digest, BlobLocation Location) : IResult
                     }
                     break;
             }
+            context.RequestServices.GetRequiredService<RegistryMetrics>().BytesServed(range.Length);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -29,7 +29,7 @@ public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILo
         var request = resolved.Request;
         // The request's abort token only ends this caller's wait; the build
         // itself goes on in the grain for everyone else who wants the image.
-        var result = await grains.GetGrain<IImageGrain>(request.Key()).Get(request, context.RequestAborted);
+        var result = await grains.GetImageAsync(request, context.RequestAborted);
         if (result.Image is not { } image) return ErrorFor(result.Error!, route);
 
         var mediaType = ManifestNegotiation.Choose(context.Request.Headers.Accept);

@@ -1,8 +1,10 @@
 using Nixery.Configuration;
 using Nixery.Frontend;
+using Nixery.Frontend.Hosting;
 
 // A frontend on its own: the registry's HTTP API as an Orleans client of the
-// silos, so the HTTP tier scales apart from the builders.
+// silos, so the HTTP tier scales apart from the builders. Blobs are served
+// from the shared storage backend directly.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddNixeryEnvironment();
 
@@ -14,14 +16,17 @@ if (problems.Count > 0)
 }
 
 var cluster = builder.Configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
-var port = builder.Configuration.GetValue("Nixery:Port", 8080);
-builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
-
+builder.WebHost.UseUrls($"http://0.0.0.0:{builder.Configuration.GetValue("Nixery:Port", 8080)}");
+// The Orleans client keeps retrying until a gateway answers; starting the
+// hosted services together lets HTTP (and /healthz) come up meanwhile, with
+// /readyz and registry calls reporting the cluster as unavailable.
+builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+builder.AddNixeryObservability();
 builder.Services.AddNixeryStorage(builder.Configuration).AddRegistryFrontend();
-builder.UseOrleansClient(client =>
-    client.UseLocalhostClustering(cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId));
+builder.UseOrleansClient(client => client.UseNixeryCluster(cluster));
 
 var app = builder.Build();
+app.MapNixeryObservability();
 app.MapRegistry();
 await app.RunAsync();
 return 0;

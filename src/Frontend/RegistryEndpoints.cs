@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Nixery.Metrics;
 using Nixery.Storage;
 using Orleans.Runtime;
 
@@ -41,6 +42,7 @@ public static class RegistryEndpoints
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+            // The client went away; the build it asked for goes on in its grain.
             return;
         }
         catch (Exception e) when (IsClusterUnavailable(e))
@@ -60,7 +62,18 @@ public static class RegistryEndpoints
             result = RegistryError.Internal($"internal error: {e.Message}");
         }
         await result.ExecuteAsync(context);
+        context.RequestServices.GetRequiredService<RegistryMetrics>().Request(RouteName(route), context.Request.Method, context.Response.StatusCode);
     }
+
+    private static string RouteName(RegistryRoute route) => route switch
+    {
+        RegistryRoute.Base => "base",
+        RegistryRoute.Manifest { Reference: var reference } => reference.Contains(':') ? "manifest_digest" : "manifest_tag",
+        RegistryRoute.Blob => "blob",
+        RegistryRoute.Tags => "tags",
+        RegistryRoute.Upload => "upload",
+        _ => "unknown",
+    };
 
     private static async Task<IResult> RouteAsync(HttpContext context, RegistryRoute route)
     {

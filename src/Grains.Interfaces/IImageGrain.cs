@@ -8,11 +8,14 @@ namespace Nixery;
 public interface IImageGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Returns the image, building it first if needed. Cancelling only stops
-    /// this caller's wait: the build goes on for whoever else wants it.
+    /// Returns the image, starting or joining its build, or null if the build
+    /// is still running after <paramref name="maxWait"/>: callers poll (see
+    /// <see cref="GrainPolling"/>), so no call outlives a silo that dies
+    /// mid-build and none meets the response timeout. Cancelling only stops
+    /// this caller's wait: the build goes on for whoever else wants the image.
     /// </summary>
-    [Alias("Get"), ResponseTimeout("02:00:00")]
-    Task<ImageResult> Get(ImageRequest request, CancellationToken cancellation = default);
+    [Alias("Await"), ResponseTimeout("00:00:15")]
+    Task<ImageResult?> Await(ImageRequest request, TimeSpan maxWait, CancellationToken cancellation = default);
 
     /// <summary>What the grain knows now, without waiting for a build.</summary>
     [Alias("Status")]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Images;
 using Nixery.Layering;
+using Nixery.Metrics;
 using Nixery.Nix;
 using Nixery.Storage;
 using Orleans.Concurrency;
@@ -20,10 +21,12 @@ namespace Nixery;
 public sealed class ImageGrain(
     [PersistentState("image", StorageNames.Registry)] IPersistentState<ImageRecord> record,
     ImageBuilder builder,
+    LayerPublisher publisher,
     IBlobStore store,
     IOptions<NixOptions> nixOptions,
     IOptions<BuildPolicy> policy,
     TimeProvider clock,
+    RegistryMetrics metrics,
     ILogger<ImageGrain> logger) : Grain, IImageGrain
 {
     private Task<ImageResult>? _build;
@@ -31,16 +34,31 @@ public sealed class ImageGrain(
     private bool _blobsVerified;
     private int _builds;
 
-    public async Task<ImageResult> Get(ImageRequest request, CancellationToken cancellation)
+    public async Task<ImageResult?> Await(ImageRequest request, TimeSpan maxWait, CancellationToken cancellation)
     {
         if (request.Key() != this.GetPrimaryKeyString())
             return ImageResult.Failure(BuildError.Of(BuildErrorKind.Internal, "the request does not belong to this image"));
 
-        if (record.State.Image is { } image && await BlobsPresentAsync(image)) return ImageResult.Success(image);
+        if (record.State.Image is { } image && await BlobsPresentAsync(image))
+        {
+            metrics.ManifestCache(hit: true);
+            return ImageResult.Success(image);
+        }
         if (_failure is { } failure && clock.GetUtcNow() - failure.At < policy.Value.FailureBackoff) return ImageResult.Failure(failure.Error);
 
-        _build ??= BuildAsync(request);
-        return await _build.WaitAsync(cancellation);
+        if (_build is null)
+        {
+            metrics.ManifestCache(hit: false);
+            _build = BuildAsync(request);
+        }
+        try
+        {
+            return await _build.WaitAsync(maxWait, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
     }
 
     public Task<ImageStatus> Status()
@@ -58,15 +76,18 @@ public sealed class ImageGrain(
         await Task.Yield();
         var timeout = nixOptions.Value.BuildTimeout;
         using var limit = new CancellationTokenSource(timeout);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImageKey"] = request.Key() });
+        var started = clock.GetTimestamp();
         DelayDeactivation(timeout);
         _builds++;
         try
         {
-            var image = await builder.BuildAsync(request, new LayerGrains(GrainFactory), limit.Token);
+            var image = await builder.BuildAsync(request, new LayerGrains(GrainFactory, publisher), limit.Token);
             record.State = new ImageRecord { Request = request, Image = image };
             await record.WriteStateAsync();
             _failure = null;
             _blobsVerified = true;
+            metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: true);
             logger.LogInformation("image {ImageKey} built: {Digest}", request.Key(), image.Docker.Digest);
             return ImageResult.Success(image);
         }
@@ -82,6 +103,7 @@ public sealed class ImageGrain(
             if (error.Kind == BuildErrorKind.Internal) logger.LogError(e, "image {ImageKey} failed", request.Key());
             else logger.LogWarning("image {ImageKey} failed: {Message}", request.Key(), error.Message);
             _failure = (error, clock.GetUtcNow());
+            metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: false);
             return ImageResult.Failure(error);
         }
         finally
@@ -108,11 +130,20 @@ public sealed class ImageGrain(
         return _blobsVerified = true;
     }
 
-    private sealed class LayerGrains(IGrainFactory grains) : ILayerSource
+    /// <summary>Layers come from their grains; one whose silo lacks the store paths is packed here, where Nix just built them.</summary>
+    private sealed class LayerGrains(IGrainFactory grains, LayerPublisher publisher) : ILayerSource
     {
         public async Task<LayerDescriptor> GetAsync(LayerGroup group, CancellationToken cancellation)
         {
-            var result = await grains.GetGrain<ILayerGrain>(LayerKey.Of(group.Paths)).Get(new LayerSpec(group.Paths), cancellation);
+            var grain = grains.GetGrain<ILayerGrain>(LayerKey.Of(group.Paths));
+            var spec = new LayerSpec(group.Paths);
+            var result = await GrainPolling.PollAsync(token => grain.Await(spec, GrainPolling.PollWait, token), cancellation);
+            if (result.PathsNotLocal)
+            {
+                var layer = await Task.Run(() => publisher.PublishStorePathsAsync(group.Paths, cancellation), cancellation);
+                await grain.Record(layer);
+                return layer;
+            }
             return result.Layer ?? throw new BuildFailedException(result.Error ?? BuildError.Of(BuildErrorKind.Internal, "layer failed without an error"));
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nixery.Images;
+using Nixery.Metrics;
 using Nixery.Storage;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -16,18 +17,20 @@ public sealed class LayerGrain(
     [PersistentState("layer", StorageNames.Registry)] IPersistentState<LayerRecord> record,
     LayerPublisher publisher,
     IBlobStore store,
+    RegistryMetrics metrics,
     ILogger<LayerGrain> logger) : Grain, ILayerGrain
 {
     private Task<LayerResult>? _build;
     private bool _blobVerified;
 
-    public async Task<LayerResult> Get(LayerSpec spec, CancellationToken cancellation)
+    public async Task<LayerResult?> Await(LayerSpec spec, TimeSpan maxWait, CancellationToken cancellation)
     {
         if (record.State.Layer is { } layer)
         {
             if (_blobVerified || await store.SizeAsync(layer.Digest, CancellationToken.None) is not null)
             {
                 _blobVerified = true;
+                metrics.LayerCache(hit: true);
                 return new LayerResult(layer, null);
             }
             logger.LogWarning("layer {LayerKey} lost blob {Digest}; packing it again", this.GetPrimaryKeyString(), layer.Digest);
@@ -35,8 +38,29 @@ public sealed class LayerGrain(
         if (LayerKey.Of(spec.StorePaths) != this.GetPrimaryKeyString())
             return new LayerResult(null, BuildError.Of(BuildErrorKind.Internal, "the store paths do not belong to this layer"));
 
-        _build ??= PackAsync(spec);
-        return await _build.WaitAsync(cancellation);
+        if (_build is null)
+        {
+            metrics.LayerCache(hit: false);
+            _build = PackAsync(spec);
+        }
+        try
+        {
+            return await _build.WaitAsync(maxWait, cancellation);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public async Task Record(LayerDescriptor layer)
+    {
+        if (record.State.Layer is { } known && await store.SizeAsync(known.Digest, CancellationToken.None) is not null) return;
+        if (await store.SizeAsync(layer.Digest, CancellationToken.None) != layer.Size)
+            throw new InvalidOperationException($"layer blob {layer.Digest} is not in storage");
+        record.State = new LayerRecord { Layer = layer, StorePaths = record.State.StorePaths };
+        await record.WriteStateAsync();
+        _blobVerified = true;
     }
 
     private async Task<LayerResult> PackAsync(LayerSpec spec)
@@ -50,6 +74,11 @@ public sealed class LayerGrain(
             await record.WriteStateAsync();
             _blobVerified = true;
             return new LayerResult(layer, null);
+        }
+        catch (StorePathMissingException e)
+        {
+            logger.LogInformation("layer {LayerKey}: {Path} is not in this silo's store; the caller packs it", this.GetPrimaryKeyString(), e.StorePath);
+            return new LayerResult(null, null, PathsNotLocal: true);
         }
         catch (BuildFailedException e)
         {

@@ -1,13 +1,12 @@
-using Microsoft.Extensions.Options;
-using Nixery;
 using Nixery.Configuration;
 using Nixery.Frontend;
+using Nixery.Frontend.Hosting;
 using Nixery.Layering;
-using Nixery.Storage;
-using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
+using Nixery.Silo.Commands;
+using Nixery.Silo.Hosting;
 
-// The single-process registry: an Orleans silo co-hosting the HTTP frontend.
+// A silo co-hosting the registry's HTTP frontend: the whole registry in one
+// process, or one of many silos of a cluster.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddNixeryEnvironment();
 
@@ -17,6 +16,9 @@ if (problems.Count > 0)
     foreach (var problem in problems) Console.Error.WriteLine($"nixery: configuration error: {problem}");
     return 2;
 }
+
+if (args is ["popularity", ..])
+    return await PopularityCommand.RunAsync(PopularityCommand.Services(builder.Configuration), args.Length > 1 ? args[1] : null, CancellationToken.None);
 
 var layering = builder.Configuration.GetSection("Nixery:Layering").Get<LayeringOptions>() ?? new LayeringOptions();
 PopularitySource popularity;
@@ -32,22 +34,16 @@ catch (Exception e) when (e is IOException or HttpRequestException or InvalidDat
 }
 
 var cluster = builder.Configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
-var port = builder.Configuration.GetValue("Nixery:Port", 8080);
-builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
-
+builder.WebHost.UseUrls($"http://0.0.0.0:{builder.Configuration.GetValue("Nixery:Port", 8080)}");
+builder.AddNixeryObservability();
 builder.Services
     .AddNixeryStorage(builder.Configuration)
     .AddNixeryPipeline(builder.Configuration, popularity)
     .AddRegistryFrontend();
-
-builder.UseOrleans(silo =>
-{
-    silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-    silo.Services.AddGrainStorage(StorageNames.Registry, (services, name) =>
-        new BlobStoreGrainStorage(name, services.GetRequiredService<IBlobStore>(), services.GetRequiredService<Serializer>()));
-});
+builder.UseOrleans(silo => silo.UseNixeryCluster(cluster));
 
 var app = builder.Build();
+app.MapNixeryObservability();
 app.MapRegistry();
 await app.RunAsync();
 return 0;

@@ -19,7 +19,7 @@ public class RestartTests
         await first.StartAsync();
         var original = await PullAsync(first);
 
-        await first.StopAsync();
+        await first.KillAsync();
         await first.StartAsync();
         var afterRestart = await PullAsync(first);
         Assert.DoesNotContain("building image", first.Log);

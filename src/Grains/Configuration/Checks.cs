@@ -29,6 +29,9 @@ public static class Checks
     public static string? ExistingFile(string value) =>
         value.Length == 0 || File.Exists(value) ? null : $"'{value}' is not a file";
 
+    public static string? IpAddress(string value) =>
+        value.Length == 0 || System.Net.IPAddress.TryParse(value, out _) ? null : $"'{value}' is not an IP address";
+
     public static string? HttpUrl(string value) =>
         value.Length == 0 || Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? null

@@ -6,10 +6,29 @@ namespace Nixery.Configuration;
 /// </summary>
 public sealed class NixeryClusterOptions
 {
-    public string Clustering { get; set; } = "localhost";
+    public string Clustering { get; set; } = ClusterProviders.Localhost;
     public string? Connection { get; set; }
+    public string GrainStorage { get; set; } = ClusterProviders.StorageBackend;
+    public string? GrainStorageConnection { get; set; }
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
+    public string? AdvertisedAddress { get; set; }
     public string ClusterId { get; set; } = "nixery";
     public string ServiceId { get; set; } = "nixery";
+
+    /// <summary>Grain state shares the membership store's connection unless given its own.</summary>
+    public string? StateConnection => string.IsNullOrWhiteSpace(GrainStorageConnection) ? Connection : GrainStorageConnection;
+}
+
+/// <summary>The membership and grain-state providers the registry supports.</summary>
+public static class ClusterProviders
+{
+    public const string Localhost = "localhost";
+    public const string Redis = "redis";
+    public const string AzureTable = "azuretable";
+    public const string StorageBackend = "storage";
+    public const string AzureBlob = "azureblob";
+
+    public static readonly string[] Clustering = [Localhost, Redis, AzureTable];
+    public static readonly string[] GrainStorage = [StorageBackend, Redis, AzureBlob, AzureTable];
 }

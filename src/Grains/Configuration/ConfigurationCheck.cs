@@ -26,6 +26,8 @@ public static class ConfigurationCheck
 
         if (needsSource) problems.AddRange(SourceProblems(configuration));
 
+        problems.AddRange(ClusterProblems(configuration));
+
         if (!string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityUrl"]) && !string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityFile"]))
             problems.Add("NIX_POPULARITY_URL: set either it or NIXERY_POPULARITY_FILE, not both");
         return problems;
@@ -59,6 +61,19 @@ public static class ConfigurationCheck
         }
     }
 
+    private static IEnumerable<string> ClusterProblems(IConfiguration configuration)
+    {
+        var clustering = configuration["Nixery:Cluster:Clustering"] ?? ClusterProviders.Localhost;
+        var connection = configuration["Nixery:Cluster:Connection"];
+        if (!clustering.Equals(ClusterProviders.Localhost, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(connection))
+            yield return $"NIXERY_CLUSTERING_CONNECTION: must be set for NIXERY_CLUSTERING={clustering}";
+        var state = configuration["Nixery:Cluster:GrainStorage"] ?? ClusterProviders.StorageBackend;
+        var stateConnection = configuration["Nixery:Cluster:GrainStorageConnection"];
+        if (!state.Equals(ClusterProviders.StorageBackend, StringComparison.OrdinalIgnoreCase)
+            && string.IsNullOrWhiteSpace(stateConnection) && string.IsNullOrWhiteSpace(connection))
+            yield return $"NIXERY_GRAIN_STORAGE_CONNECTION: must be set for NIXERY_GRAIN_STORAGE={state} (or NIXERY_CLUSTERING_CONNECTION)";
+    }
+
     private static IEnumerable<string> SourceProblems(IConfiguration configuration)
     {
         var set = new[] { "NIXERY_CHANNEL", "NIXERY_PKGS_REPO", "NIXERY_PKGS_PATH" }
@@ -68,7 +83,7 @@ public static class ConfigurationCheck
             yield return "NIXERY_PKGS_PATH: no package source is configured; set one of NIXERY_PKGS_PATH, NIXERY_PKGS_REPO or NIXERY_CHANNEL";
         else if (set.Length > 1)
             yield return $"{set[0]}: only one package source may be set, but {string.Join(" and ", set)} are";
-        else if (set[0] != "NIXERY_PKGS_PATH")
-            yield return $"{set[0]}: this package source is not supported yet; use NIXERY_PKGS_PATH";
+        if (configuration["Nixery:Source:Channel"] is { Length: > 0 } channel && !Naming.DistributionGrammar.IsValidTag(channel))
+            yield return $"NIXERY_CHANNEL: '{channel}' is not a channel name or commit";
     }
 }

@@ -1,4 +1,5 @@
 using Nixery.Layering;
+using Nixery.Sources;
 
 namespace Nixery.Configuration;
 
@@ -15,8 +16,12 @@ public static class EnvironmentVariables
     [
         new("PORT", "Nixery:Port", "8080", "Port the registry's HTTP API listens on (all interfaces).", Checks.Port),
         new("NIXERY_PKGS_PATH", "Nixery:Source:Path", "", "Package set on disk: a directory (entry point `default.nix`) or a `.nix` file.", Checks.ExistingPath),
-        new("NIXERY_PKGS_REPO", "Nixery:Source:Repository", "", "Package set in a git repository; the image tag selects the revision.", Checks.Any),
-        new("NIXERY_CHANNEL", "Nixery:Source:Channel", "", "nixpkgs channel or commit, fetched as a tarball.", Checks.Any),
+        new("NIXERY_PKGS_REPO", "Nixery:Source:Repository", "", "Package set in a git repository (any URL git understands); the image tag selects the revision.", Checks.Any),
+        new("NIXERY_DEFAULT_TAG", "Nixery:Source:DefaultTag", "the repository's HEAD", "The git branch, tag or commit that the image tag `latest` means.", Checks.Any),
+        new("NIXERY_CHANNEL", "Nixery:Source:Channel", "", "nixpkgs channel or commit fetched as a tarball; the revision of `latest`, other tags name other channels or commits.", Checks.Any),
+        new("NIXERY_CHANNEL_URL", "Nixery:Source:ChannelUrl", SourceOptions.GitHubArchive, "Where `<channel or commit>.tar.gz` is downloaded from.", Checks.HttpUrl),
+        new("NIXERY_SOURCE_TIMEOUT", "Nixery:Source:TimeoutSeconds", "600", "Seconds one fetch of a repository or tarball may take.", Checks.PositiveInteger),
+        new("NIXERY_SOURCE_CACHE", "Nixery:Source:CachePath", "$TMPDIR/nixery/sources", "Where git mirrors and downloaded tarballs are kept.", Checks.Any),
         new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", "10", "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
         new("NIXERY_STORAGE_BACKEND", "Nixery:Storage:Backend", "filesystem", "Where blobs and state live: `filesystem`, `gcs`, `azure` or `s3`.", Checks.OneOf("filesystem", "gcs", "azure", "s3")),
         new("STORAGE_PATH", "Nixery:Storage:Path", "", "Root directory of the filesystem backend (required for it).", Checks.Any),
@@ -42,11 +47,16 @@ public static class EnvironmentVariables
         new("NIXERY_LAYER_BUDGET", "Nixery:Layering:Budget", LayeringStrategies.DefaultBudget.ToString(), "Most store-path layers per image; the customisation layer comes on top.", Checks.IntegerBetween(1, 125)),
         new("NIX_POPULARITY_URL", "Nixery:Layering:PopularityUrl", "", "URL of popularity data in Nixery's format, fetched once at start.", Checks.HttpUrl),
         new("NIXERY_POPULARITY_FILE", "Nixery:Layering:PopularityFile", "", "The same popularity data from a local file.", Checks.ExistingFile),
-        new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", "localhost", "How silos find each other: `localhost` (one process).", Checks.OneOf("localhost")),
+        new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", "localhost", "How silos find each other: `localhost` (one process), `redis` or `azuretable`.", Checks.OneOf(ClusterProviders.Clustering)),
+        new("NIXERY_CLUSTERING_CONNECTION", "Nixery:Cluster:Connection", "", "Connection string of the membership store: `host:port` for Redis, an Azure Storage connection string for Azure Table.", Checks.Any),
+        new("NIXERY_GRAIN_STORAGE", "Nixery:Cluster:GrainStorage", "storage", "Where grain state lives: `storage` (the storage backend), `redis`, `azureblob` or `azuretable`.", Checks.OneOf(ClusterProviders.GrainStorage)),
+        new("NIXERY_GRAIN_STORAGE_CONNECTION", "Nixery:Cluster:GrainStorageConnection", "NIXERY_CLUSTERING_CONNECTION", "Connection string for grain state, when it is not the storage backend.", Checks.Any),
         new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", "11111", "Port for silo-to-silo traffic.", Checks.Port),
         new("NIXERY_GATEWAY_PORT", "Nixery:Cluster:GatewayPort", "30000", "Port Orleans clients (separate frontends) connect to.", Checks.Port),
+        new("NIXERY_ADVERTISED_ADDRESS", "Nixery:Cluster:AdvertisedAddress", "loopback, or POD_IP", "IP address other silos and frontends reach this silo at.", Checks.IpAddress),
         new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", "nixery", "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
         new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", "nixery", "Orleans service id; stays the same across deployments.", Checks.Any),
+        new("NIXERY_LOG_FORMAT", "Nixery:LogFormat", "text", "`text`, or `json` for one structured JSON object per line (with the image key of builds).", Checks.OneOf("text", "json")),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", "30", "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 

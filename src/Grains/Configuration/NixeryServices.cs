@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nixery.Images;
 using Nixery.Layering;
+using Nixery.Metrics;
 using Nixery.Naming;
 using Nixery.Nix;
 using Nixery.Processes;
@@ -17,6 +19,8 @@ public static class NixeryServices
     /// <summary>Storage only: what a frontend needs to serve blobs.</summary>
     public static IServiceCollection AddNixeryStorage(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddMetrics();
+        services.TryAddSingleton<RegistryMetrics>();
         services.Configure<StorageOptions>(configuration.GetSection("Nixery:Storage"));
         services.AddSingleton<IBlobStore>(sp =>
         {
@@ -62,7 +66,19 @@ public static class NixeryServices
         services.AddSingleton<NixBuilder>();
         services.AddSingleton<BuildSlots>();
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
-        services.AddSingleton<IPackageSource, PathPackageSource>();
+        services.AddSingleton<SourceImporter>();
+        services.AddSingleton<IPackageSource>(sp =>
+        {
+            var source = sp.GetRequiredService<IOptions<SourceOptions>>().Value;
+            if (!string.IsNullOrWhiteSpace(source.Channel))
+            {
+                // Timeouts are the fetcher's (NIXERY_SOURCE_TIMEOUT), not HttpClient's 100 s.
+                var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                return ActivatorUtilities.CreateInstance<ChannelPackageSource>(sp, http);
+            }
+            if (!string.IsNullOrWhiteSpace(source.Repository)) return ActivatorUtilities.CreateInstance<GitPackageSource>(sp);
+            return ActivatorUtilities.CreateInstance<PathPackageSource>(sp);
+        });
         services.AddSingleton(popularity);
         services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Nixery.Metrics;
 using Nixery.Nix;
 
 namespace Nixery.Images;
@@ -7,7 +8,7 @@ namespace Nixery.Images;
 /// Limits how many Nix builds one silo runs at once
 /// (<c>NIXERY_MAX_CONCURRENT_BUILDS</c>); the rest wait their turn in order.
 /// </summary>
-public sealed class BuildSlots(IOptions<NixOptions> options)
+public sealed class BuildSlots(IOptions<NixOptions> options, RegistryMetrics metrics)
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentBuilds, options.Value.MaxConcurrentBuilds);
 
@@ -17,6 +18,7 @@ public sealed class BuildSlots(IOptions<NixOptions> options)
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellation)
     {
         Interlocked.Increment(ref _waiting);
+        metrics.BuildQueued(1);
         try
         {
             await _slots.WaitAsync(cancellation);
@@ -24,6 +26,7 @@ public sealed class BuildSlots(IOptions<NixOptions> options)
         finally
         {
             Interlocked.Decrement(ref _waiting);
+            metrics.BuildQueued(-1);
         }
         return new Slot(_slots);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Layering;
 using Nixery.Manifests;
+using Nixery.Metrics;
 using Nixery.Nix;
 using Nixery.Packing;
 using Nixery.Storage;
@@ -23,6 +24,7 @@ public sealed class ImageBuilder(
     LayerPublisher publisher,
     IBlobStore store,
     IOptions<NixOptions> nixOptions,
+    RegistryMetrics metrics,
     ILogger<ImageBuilder> logger)
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
@@ -35,7 +37,7 @@ public sealed class ImageBuilder(
         {
             logger.LogInformation("building image {ImageKey}: {Packages} for {System} from {Source}",
                 key, request.Packages, request.Platform.NixSystem, request.Source.Id);
-            build = await nix.BuildAsync(request, GcRoot(key), cancellation);
+            build = await RunNixAsync(request, GcRoot(key), cancellation);
         }
 
         var groups = layering.Group(build.Graph, new LayeringContext(layeringOptions.Value.Budget, popularity.Popularity));
@@ -51,13 +53,31 @@ public sealed class ImageBuilder(
             allLayers.Select(l => l.DiffId).ToArray(),
             Environment(customisation),
             Command(customisation),
-            request.Packages).ToJson();
+            request.Packages,
+            $"{request.Source.Kind}:{request.Source.Id}").ToJson();
         var configBlob = await PutAsync(config, cancellation);
         var docker = ImageManifest.Docker(configBlob, allLayers);
         var oci = ImageManifest.Oci(configBlob, allLayers);
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
         return new BuiltImage(docker, oci, configBlob.Digest, allLayers, DateTimeOffset.UtcNow);
+    }
+
+    private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
+    {
+        metrics.NixBuildStarted();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var build = await nix.BuildAsync(request, gcRoot, cancellation);
+            metrics.NixBuildFinished(System.Diagnostics.Stopwatch.GetElapsedTime(started), null);
+            return build;
+        }
+        catch (Exception e)
+        {
+            metrics.NixBuildFinished(System.Diagnostics.Stopwatch.GetElapsedTime(started), (e as BuildFailedException)?.Error.Kind ?? BuildErrorKind.Internal);
+            throw;
+        }
     }
 
     /// <summary>The directory of GC roots that keeps this image's closure in the store.</summary>

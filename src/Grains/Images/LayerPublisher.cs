@@ -6,11 +6,30 @@ namespace Nixery.Images;
 /// <summary>
 /// Packs a layer straight into storage: tar, compression and both digests in
 /// one pass over the bytes; the blob becomes visible only once complete and
-/// its digest verified by the store.
+/// its digest verified by the store. Each layer already compresses on every
+/// core, so a silo packs two layers at a time (one compressing while the
+/// other waits on storage): packing an image's 94 layers at once would hold
+/// 94 sets of compression buffers for no gain.
 /// </summary>
 public sealed class LayerPublisher(IBlobStore store)
 {
+    private const int ConcurrentLayers = 2;
+    private readonly SemaphoreSlim _packing = new(ConcurrentLayers, ConcurrentLayers);
+
     public async Task<LayerDescriptor> PublishAsync(IEnumerable<TarEntry> entries, CancellationToken cancellation)
+    {
+        await _packing.WaitAsync(cancellation);
+        try
+        {
+            return await PackAsync(entries, cancellation);
+        }
+        finally
+        {
+            _packing.Release();
+        }
+    }
+
+    private async Task<LayerDescriptor> PackAsync(IEnumerable<TarEntry> entries, CancellationToken cancellation)
     {
         PackedLayer? packed = null;
         StoredBlob stored;

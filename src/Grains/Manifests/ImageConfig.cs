@@ -5,14 +5,17 @@ namespace Nixery.Manifests;
 /// <summary>
 /// The image configuration blob. Written field by field with a fixed order
 /// and fixed timestamps so the same image gives the same bytes, hence the
-/// same config digest, on every instance and after every restart.
+/// same config digest, on every instance and after every restart. Labels
+/// record what the image is made of: the packages and the exact revision of
+/// the package set (a commit, or a content hash).
 /// </summary>
 public sealed record ImageConfig(
     Platform Platform,
     IReadOnlyList<Digest> DiffIds,
     IReadOnlyList<string> Env,
     IReadOnlyList<string>? Cmd,
-    IReadOnlyList<string> Packages)
+    IReadOnlyList<string> Packages,
+    string Revision)
 {
     /// <summary>dockerTools and nix2container use one second past the epoch; some tools treat zero as unset.</summary>
     public const string Created = "1970-01-01T00:00:01Z";
@@ -38,6 +41,7 @@ public sealed record ImageConfig(
             }
             json.WriteStartObject("Labels");
             json.WriteString("dev.nixery.packages", string.Join(" ", Packages));
+            json.WriteString("dev.nixery.revision", Revision);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteStartObject("rootfs");

@@ -49,10 +49,46 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         return JsonSerializer.Deserialize<string>(result.Output) ?? throw new InvalidOperationException("nix-instantiate printed no path");
     }
 
+    /// <summary>Every derivation of a package set (see list-packages.nix), as attribute path and .drv.</summary>
+    public async Task<IReadOnlyList<(string Name, string DrvPath)>> ListPackagesAsync(SourceRevision source, Platform platform, CancellationToken cancellation)
+    {
+        var result = await RunAsync("nix-instantiate",
+            ["--eval", "--strict", "--json", "--read-write-mode", NixExpressions.ListPackages,
+             "--argstr", "source", source.NixSource, "--argstr", "system", platform.NixSystem],
+            cancellation);
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
+        using var document = JsonDocument.Parse(result.Output);
+        return document.RootElement.EnumerateArray()
+            .Select(p => (p.GetProperty("name").GetString()!, p.GetProperty("drvPath").GetString()!))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Builds what it can of <paramref name="drvPaths"/> (failures do not stop
+    /// the rest) and returns the output paths that exist afterwards.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RealiseWhatBuildsAsync(IReadOnlyList<string> drvPaths, CancellationToken cancellation)
+    {
+        await RunAsync("nix-store", ["--realise", "--keep-going", "--no-build-output", "--timeout", _options.BuilderTimeoutSeconds.ToString(), .. drvPaths], cancellation);
+        var outputs = (await RunAsync("nix-store", ["--query", "--outputs", .. drvPaths], cancellation)).Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var invalid = (await RunAsync("nix-store", ["--check-validity", "--print-invalid", .. outputs], cancellation)).Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        return outputs.Where(o => !invalid.Contains(o)).Distinct().ToArray();
+    }
+
+    /// <summary>Keeps a store path alive through garbage collection while <paramref name="link"/> exists.</summary>
+    public async Task AddRootAsync(string storePath, string link, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(link)!);
+        var result = await RunAsync("nix-store", ["--realise", storePath, "--add-root", link], cancellation);
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
+    }
+
     public async Task<PackageSelectionResult> SelectAsync(SourceRevision source, IReadOnlyList<string> packages, Platform platform, CancellationToken cancellation)
     {
         var result = await RunAsync("nix-instantiate",
-            ["--eval", "--strict", "--json", "--read-write-mode", SelectorExpression.Path,
+            ["--eval", "--strict", "--json", "--read-write-mode", NixExpressions.SelectPackages,
              "--argstr", "source", source.NixSource,
              "--argstr", "packages", JsonSerializer.Serialize(packages),
              "--argstr", "system", platform.NixSystem],

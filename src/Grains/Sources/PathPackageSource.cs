@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Nixery.Nix;
 
 namespace Nixery.Sources;
 
@@ -11,12 +9,12 @@ namespace Nixery.Sources;
 /// A path has one revision at a time, so it serves only the tag "latest"
 /// (Nixery served every tag alike, so a typo in a tag silently built an image).
 /// </summary>
-public sealed class PathPackageSource(NixBuilder nix, IOptions<SourceOptions> options, TimeProvider clock) : IPackageSource
+public sealed class PathPackageSource(SourceImporter importer, IOptions<SourceOptions> options, TimeProvider clock) : IPackageSource
 {
     public const string LatestTag = "latest";
 
     private readonly string _path = options.Value.Path ?? throw new InvalidOperationException("NIXERY_PKGS_PATH is not set");
-    private readonly ExpiringSingleFlight<SourceRevision> _revision = new(TimeSpan.FromSeconds(options.Value.RefreshSeconds), clock);
+    private readonly ExpiringSingleFlight<SourceRevision> _revision = new(options.Value.Refresh, clock);
 
     public Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation)
     {
@@ -30,10 +28,5 @@ public sealed class PathPackageSource(NixBuilder nix, IOptions<SourceOptions> op
 
     public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) => Task.FromResult<IReadOnlyList<string>>([LatestTag]);
 
-    private async Task<SourceRevision> ImportAsync(CancellationToken cancellation)
-    {
-        var storePath = await nix.ImportPathAsync(_path, cancellation);
-        var hash = System.IO.Path.GetFileName(storePath).Split('-', 2)[0];
-        return new SourceRevision("path", hash, JsonSerializer.Serialize(new { type = "path", path = storePath }));
-    }
+    private Task<SourceRevision> ImportAsync(CancellationToken cancellation) => importer.ImportAsync("path", null, _path, cancellation);
 }

@@ -15,8 +15,13 @@ public sealed class RegistryProcess : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _log = new();
 
+    private readonly IReadOnlyDictionary<string, string>? _overrides;
+    private readonly string _project;
+
     public RegistryProcess(string storagePath, IReadOnlyDictionary<string, string>? environment = null, string project = "Silo")
     {
+        _overrides = environment;
+        _project = project;
         StoragePath = storagePath;
         Port = FreePort.Next();
         _executable = Executable(project);
@@ -32,6 +37,9 @@ public sealed class RegistryProcess : IAsyncDisposable
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) _environment[name] = value;
     }
+
+    /// <summary>A process like this one, on new ports.</summary>
+    public RegistryProcess Successor() => new(StoragePath, _overrides, _project);
 
     public int Port { get; }
 
@@ -51,6 +59,24 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
+    /// <summary>Runs the executable with arguments (a command such as <c>popularity</c>) to its end; returns the exit code.</summary>
+    public async Task<int> RunCommandAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(_executable);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment.Remove("NIX_PATH");
+        start.Environment.Remove("NIX_REMOTE");
+        foreach (var (name, value) in _environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Append(await output);
+        Append(await errors);
+        return process.ExitCode;
+    }
+
     /// <summary>Starts the process; <see cref="Log"/> then holds this run's output only.</summary>
     public async Task StartAsync()
     {
@@ -67,13 +93,13 @@ public sealed class RegistryProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
 
         using var http = Http();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the registry exited with {_process.ExitCode}:\n{Log}");
             try
             {
-                using var response = await http.GetAsync("/v2/");
+                using var response = await http.GetAsync("/readyz");
                 if (response.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException)
@@ -81,10 +107,45 @@ public sealed class RegistryProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"the registry did not answer within 60 s:\n{Log}");
+        throw new TimeoutException($"the registry was not ready within 90 s:\n{Log}");
     }
 
+    /// <summary>Stops the process as an operator would (SIGTERM), waiting for it to shut down.</summary>
     public async Task StopAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            await Shell.TryAsync("kill", "-TERM", _process.Id.ToString());
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>kill -9: no shutdown at all, as when a machine dies.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
     {
         if (_process is null) return;
         if (!_process.HasExited)
@@ -95,8 +156,6 @@ public sealed class RegistryProcess : IAsyncDisposable
         _process.Dispose();
         _process = null;
     }
-
-    public async ValueTask DisposeAsync() => await StopAsync();
 
     private void Append(string? line)
     {

@@ -8,80 +8,106 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.Configuration;
 using Nixery.Layering;
+using Nixery.Metrics;
 using Nixery.Storage;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 
 namespace Nixery.Frontend.Tests.Support;
 
+/// <summary>How a <see cref="RegistryCluster"/> is set up.</summary>
+public sealed record RegistryClusterOptions(
+    int Silos = 1,
+    string? PackageSet = null,
+    int FailureBackoffSeconds = 2,
+    int SourceRefreshSeconds = 10,
+    TimeSpan? ResponseTimeout = null);
+
 /// <summary>
 /// The registry in-process: a TestCluster of silos running the real pipeline
-/// (real Nix, the demo package set, filesystem storage in a temporary
-/// directory) and the HTTP frontend on Kestrel as a client of that cluster.
+/// (real Nix, a demo package set, filesystem storage in a temporary
+/// directory) and HTTP frontends on Kestrel: one as a client of the cluster,
+/// and one inside each silo, calling grains from that silo.
 /// </summary>
-public sealed class RegistryCluster : IAsyncLifetime
+public class RegistryCluster : IAsyncLifetime
 {
-    private readonly int _silos;
-    private readonly string _storage;
-    private WebApplication? _frontend;
+    private readonly RegistryClusterOptions _options;
+    private readonly List<WebApplication> _frontends = [];
 
-    public RegistryCluster() : this(1, null)
+    public RegistryCluster() : this(new RegistryClusterOptions())
     {
     }
 
-    internal RegistryCluster(int silos, string? storage)
+    protected RegistryCluster(RegistryClusterOptions options)
     {
-        _silos = silos;
-        _storage = storage ?? Path.Combine(Path.GetTempPath(), "nixery-cluster-" + Guid.NewGuid().ToString("N")[..12]);
+        _options = options;
+        StoragePath = Path.Combine(Path.GetTempPath(), "nixery-cluster-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
     public TestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The frontend that is an Orleans client of the cluster.</summary>
     public HttpClient Http { get; private set; } = null!;
 
-    public string StoragePath => _storage;
+    /// <summary>One frontend per silo, each calling grains through its own silo.</summary>
+    public IReadOnlyList<HttpClient> SiloFrontends { get; private set; } = [];
 
-    public async Task InitializeAsync()
+    public string StoragePath { get; }
+
+    /// <summary>The registry meters of the silos, to count what they did apart from other tests in this process.</summary>
+    public IReadOnlyList<System.Diagnostics.Metrics.Meter> Meters =>
+        Cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<RegistryMetrics>().Meter).ToArray();
+
+    public virtual async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder((short)_silos);
-        builder.Properties["Nixery:Source:Path"] = Repository.DemoPackageSet;
-        builder.Properties["Nixery:Storage:Path"] = _storage;
-        builder.Properties["Nixery:Build:FailureBackoffSeconds"] = "2";
+        var builder = new TestClusterBuilder((short)_options.Silos);
+        builder.Properties["Nixery:Source:Path"] = _options.PackageSet ?? Repository.DemoPackageSet;
+        builder.Properties["Nixery:Storage:Path"] = StoragePath;
+        builder.Properties["Nixery:Build:FailureBackoffSeconds"] = _options.FailureBackoffSeconds.ToString();
+        builder.Properties["Nixery:Source:RefreshSeconds"] = _options.SourceRefreshSeconds.ToString();
+        if (_options.ResponseTimeout is { } timeout) builder.Properties["Test:ResponseTimeout"] = timeout.ToString();
         builder.AddSiloBuilderConfigurator<PipelineSilo>();
+        builder.AddClientBuilderConfigurator<TestClient>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
+        Http = await StartFrontendAsync(Cluster.Client);
+        var perSilo = new List<HttpClient>();
+        foreach (var silo in Cluster.Silos)
+            perSilo.Add(await StartFrontendAsync(((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<IGrainFactory>()));
+        SiloFrontends = perSilo;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        foreach (var client in SiloFrontends) client.Dispose();
+        foreach (var frontend in _frontends) await frontend.DisposeAsync();
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    private async Task<HttpClient> StartFrontendAsync(IGrainFactory grains)
+    {
         var web = WebApplication.CreateBuilder();
         web.WebHost.UseUrls("http://127.0.0.1:0");
         web.Logging.SetMinimumLevel(LogLevel.Warning);
-        web.Services.AddSingleton<IGrainFactory>(Cluster.Client);
-        web.Services.AddNixeryStorage(Configuration(_storage)).AddRegistryFrontend();
-        _frontend = web.Build();
-        _frontend.MapRegistry();
-        await _frontend.StartAsync();
-        var address = _frontend.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None })
+        web.Services.AddSingleton(grains);
+        web.Services.AddNixeryStorage(new ConfigurationBuilder().AddInMemoryCollection([new("Nixery:Storage:Path", StoragePath)]).Build())
+            .AddRegistryFrontend();
+        var frontend = web.Build();
+        frontend.MapRegistry();
+        await frontend.StartAsync();
+        _frontends.Add(frontend);
+        var address = frontend.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, MaxConnectionsPerServer = 256 })
         {
             BaseAddress = new Uri(address),
             Timeout = TimeSpan.FromMinutes(5),
         };
     }
-
-    public async Task DisposeAsync()
-    {
-        Http?.Dispose();
-        if (_frontend is not null) await _frontend.DisposeAsync();
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
-    }
-
-    private static IConfiguration Configuration(string storage) => new ConfigurationBuilder()
-        .AddInMemoryCollection([
-            new("Nixery:Source:Path", Repository.DemoPackageSet),
-            new("Nixery:Storage:Path", storage),
-        ])
-        .Build();
 
     /// <summary>Created by type in each silo, so it reads its settings from the silo's configuration.</summary>
     public sealed class PipelineSilo : ISiloConfigurator
@@ -91,6 +117,17 @@ public sealed class RegistryCluster : IAsyncLifetime
             silo.Services.AddNixeryStorage(silo.Configuration).AddNixeryPipeline(silo.Configuration, new PopularitySource(Popularity.None));
             silo.Services.AddGrainStorage(StorageNames.Registry, (services, name) =>
                 new BlobStoreGrainStorage(name, services.GetRequiredService<IBlobStore>(), services.GetRequiredService<Serializer>()));
+            if (silo.Configuration["Test:ResponseTimeout"] is { } timeout)
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.Parse(timeout));
+        }
+    }
+
+    public sealed class TestClient : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder client)
+        {
+            if (configuration["Test:ResponseTimeout"] is { } timeout)
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.Parse(timeout));
         }
     }
 }

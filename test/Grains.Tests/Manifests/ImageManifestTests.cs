@@ -59,7 +59,7 @@ public class ImageManifestTests
     public void The_config_lists_diff_ids_env_and_cmd_with_fixed_timestamps()
     {
         var config = new ImageConfig(Platform.Arm64, Layers.Select(l => l.DiffId).ToArray(),
-            ["PATH=/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-bundle.crt"], ["bash"], ["bashInteractive", "hello"]).ToJson();
+            ["PATH=/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-bundle.crt"], ["bash"], ["bashInteractive", "hello"], "git:0123abc").ToJson();
         using var json = JsonDocument.Parse(config);
         var root = json.RootElement;
         Assert.Equal("arm64", root.GetProperty("architecture").GetString());
@@ -69,12 +69,13 @@ public class ImageManifestTests
         Assert.Equal(["bash"], root.GetProperty("config").GetProperty("Cmd").EnumerateArray().Select(c => c.GetString()));
         Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-bundle.crt", root.GetProperty("config").GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(2, root.GetProperty("history").GetArrayLength());
+        Assert.Equal("git:0123abc", root.GetProperty("config").GetProperty("Labels").GetProperty("dev.nixery.revision").GetString());
     }
 
     [Fact]
     public void A_config_without_a_shell_has_no_cmd()
     {
-        var config = new ImageConfig(Platform.Amd64, [], ["PATH=/bin"], null, ["hello"]).ToJson();
+        var config = new ImageConfig(Platform.Amd64, [], ["PATH=/bin"], null, ["hello"], "path:abc").ToJson();
         using var json = JsonDocument.Parse(config);
         Assert.False(json.RootElement.GetProperty("config").TryGetProperty("Cmd", out _));
     }

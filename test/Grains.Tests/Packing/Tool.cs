@@ -4,8 +4,8 @@ using System.Text;
 namespace Nixery.Tests.Packing;
 
 /// <summary>
-/// Runs a command-line tool (GNU tar, gzip, pigz, mkfifo). These are required: CI installs
-/// them, and a test fails rather than skips when one is missing.
+/// Runs a command-line tool (GNU tar, gzip, pigz, mkfifo, ln). These are required: CI installs
+/// them, and a test fails rather than skips when one is missing. Anything on stderr fails too.
 /// </summary>
 public static class Tool
 {
@@ -32,8 +32,10 @@ public static class Tool
         process.StandardInput.Close();
         await copyOut;
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}");
+        // A warning counts as a failure: "tar: Ignoring unknown extended header keyword" exits 0.
+        var errors = await stderr;
+        if (process.ExitCode != 0 || errors.Length > 0)
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {errors}");
         return stdout.ToArray();
     }
 

@@ -1,0 +1,3 @@
+module nixery.bench/baseline
+
+go 1.19

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Nixery.Processes;
+
+namespace Nixery.Sources;
+
+/// <summary>
+/// nixpkgs as a tarball per channel or commit, from <c>NIXERY_CHANNEL_URL</c>
+/// (GitHub's archive URL by default, as Nixery): "latest" is
+/// <c>NIXERY_CHANNEL</c>, any other tag names a channel or commit of its own
+/// (Nixery ignored the tag). The unpacked tree's content hash pins the
+/// revision; a commit's tarball never changes, so it is fetched once, while
+/// a channel is checked again after the refresh interval (cheaply, with its
+/// ETag).
+/// </summary>
+public sealed partial class ChannelPackageSource : IPackageSource
+{
+    private readonly SourceOptions _options;
+    private readonly SourceImporter _importer;
+    private readonly TarballFetcher _fetcher;
+    private readonly TimeProvider _clock;
+    private readonly string _downloads;
+    private readonly ConcurrentDictionary<string, Channel> _channels = new(StringComparer.Ordinal);
+
+    public ChannelPackageSource(SourceImporter importer, CommandRunner runner, HttpClient http, IOptions<SourceOptions> options, TimeProvider clock)
+    {
+        _options = options.Value;
+        if (string.IsNullOrWhiteSpace(_options.Channel)) throw new InvalidOperationException("NIXERY_CHANNEL is not set");
+        _importer = importer;
+        _clock = clock;
+        _fetcher = new TarballFetcher(http, runner, _options.Timeout);
+        _downloads = Path.Combine(SourceCache.Directory(_options), "tarballs");
+    }
+
+    public Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation)
+    {
+        var name = tag == PathPackageSource.LatestTag ? _options.Channel! : tag;
+        // A commit's tarball never changes; a channel's does.
+        var lifetime = IsCommit().IsMatch(name) ? Forever : _options.Refresh;
+        var channel = _channels.GetOrAdd(name, n => new Channel(n, new ExpiringSingleFlight<SourceRevision>(lifetime, _clock)));
+        return channel.Revision.GetAsync(token => FetchAsync(channel, token), cancellation);
+    }
+
+    public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) =>
+        Task.FromResult<IReadOnlyList<string>>([PathPackageSource.LatestTag]);
+
+    private async Task<SourceRevision> FetchAsync(Channel channel, CancellationToken cancellation)
+    {
+        var url = new Uri(new Uri(_options.ChannelUrl.EndsWith('/') ? _options.ChannelUrl : _options.ChannelUrl + "/"), $"{Uri.EscapeDataString(channel.Name)}.tar.gz");
+        var outcome = await _fetcher.FetchAsync(url, channel.Current is null ? null : channel.ETag, _downloads, cancellation);
+        switch (outcome)
+        {
+            case TarballFetcher.Outcome.Unchanged when channel.Current is { } current:
+                return current;
+            case TarballFetcher.Outcome.NotFound notFound:
+                throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
+                    $"unknown tag '{channel.Name}': {url} answered {(int)notFound.Status}"));
+            case TarballFetcher.Outcome.Unpacked unpacked:
+                try
+                {
+                    var revision = await _importer.ImportAsync("channel", null, TopDirectory(unpacked.Directory), cancellation);
+                    (channel.Current, channel.ETag) = (revision, unpacked.ETag);
+                    return revision;
+                }
+                finally
+                {
+                    Directory.Delete(unpacked.Directory, recursive: true);
+                }
+            default:
+                // 304 without a revision of ours: fetch without the ETag.
+                channel.ETag = null;
+                channel.Current = null;
+                return await FetchAsync(channel, cancellation);
+        }
+    }
+
+    /// <summary>GitHub archives hold one directory (nixpkgs-&lt;rev&gt;/); other tarballs may not.</summary>
+    private static string TopDirectory(string unpacked)
+    {
+        var entries = Directory.GetFileSystemEntries(unpacked);
+        return entries.Length == 1 && Directory.Exists(entries[0]) ? entries[0] : unpacked;
+    }
+
+    private static readonly TimeSpan Forever = TimeSpan.FromDays(365 * 100);
+
+    [GeneratedRegex("^[0-9a-f]{40}$")]
+    private static partial Regex IsCommit();
+
+    private sealed class Channel(string name, ExpiringSingleFlight<SourceRevision> revision)
+    {
+        public string Name { get; } = name;
+        public ExpiringSingleFlight<SourceRevision> Revision { get; } = revision;
+        public SourceRevision? Current { get; set; }
+        public string? ETag { get; set; }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Nixery.Processes;
+
+namespace Nixery.Sources;
+
+/// <summary>
+/// A package set in a git repository, where the image tag selects the
+/// revision: "latest" is <c>NIXERY_DEFAULT_TAG</c> or the repository's HEAD,
+/// otherwise a git tag, a branch (tags win a clash, as in git), or a full or
+/// abbreviated commit hash. Every revision resolves to one commit, so an
+/// image is cached per commit: a moved branch gives a new image, a repeated
+/// pull of an unchanged one does not run Nix. Nixery could not use git tags
+/// or short hashes and cached only 40-character commits.
+/// </summary>
+public sealed partial class GitPackageSource : IPackageSource
+{
+    private readonly GitMirror _mirror;
+    private readonly SourceImporter _importer;
+    private readonly SourceOptions _options;
+    private readonly string _exports;
+    private readonly ExpiringSingleFlight<GitRefs> _refs;
+    private readonly ConcurrentDictionary<string, Lazy<Task<SourceRevision>>> _commits = new();
+
+    public GitPackageSource(SourceImporter importer, CommandRunner runner, IOptions<SourceOptions> options, TimeProvider clock)
+    {
+        _options = options.Value;
+        var url = _options.Repository ?? throw new InvalidOperationException("NIXERY_PKGS_REPO is not set");
+        var cache = SourceCache.Directory(_options);
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)))[..16];
+        _mirror = new GitMirror(url, Path.Combine(cache, "git", name), runner, _options.Timeout);
+        _exports = Path.Combine(cache, "exports");
+        _importer = importer;
+        _refs = new ExpiringSingleFlight<GitRefs>(_options.Refresh, clock);
+    }
+
+    public async Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation)
+    {
+        var name = tag == PathPackageSource.LatestTag ? _options.DefaultTag ?? "HEAD" : tag;
+        var refs = await _refs.GetAsync(FetchAsync, cancellation);
+        var commit = Find(refs, name);
+        if (commit is null && IsHash().IsMatch(name))
+        {
+            commit = await _mirror.CommitOfAsync(name, cancellation);
+            if (commit is null)
+            {
+                // A commit pushed since the last fetch: fetch once more, now.
+                await _mirror.FetchAsync(cancellation);
+                commit = await _mirror.CommitOfAsync(name, cancellation);
+            }
+        }
+        if (commit is null)
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
+                $"unknown tag '{tag}': {_mirror.Url} has no branch, tag or commit '{name}'"));
+        }
+        return await _commits.GetOrAdd(commit, c => new Lazy<Task<SourceRevision>>(() => ImportAsync(c))).Value.WaitAsync(cancellation);
+    }
+
+    public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation)
+    {
+        var refs = await _refs.GetAsync(FetchAsync, cancellation);
+        return refs.Branches.Keys.Concat(refs.Tags.Keys).Append(PathPackageSource.LatestTag)
+            .Where(Naming.DistributionGrammar.IsValidTag)
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    private static string? Find(GitRefs refs, string name) =>
+        name == "HEAD" ? refs.Head
+        : refs.Tags.TryGetValue(name, out var tagged) ? tagged
+        : refs.Branches.TryGetValue(name, out var branch) ? branch
+        : null;
+
+    private async Task<GitRefs> FetchAsync(CancellationToken cancellation)
+    {
+        await _mirror.FetchAsync(cancellation);
+        return await _mirror.RefsAsync(cancellation);
+    }
+
+    private async Task<SourceRevision> ImportAsync(string commit)
+    {
+        var target = Path.Combine(_exports, $"{commit}-{Guid.NewGuid():N}");
+        try
+        {
+            await _mirror.ExportAsync(commit, target, CancellationToken.None);
+            return await _importer.ImportAsync("git", commit, target, CancellationToken.None);
+        }
+        catch
+        {
+            // Not cached: the next request tries again.
+            _commits.TryRemove(commit, out _);
+            throw;
+        }
+        finally
+        {
+            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("^[0-9a-f]{4,40}$")]
+    private static partial Regex IsHash();
+}

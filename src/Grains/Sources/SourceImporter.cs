@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Nixery.Nix;
+
+namespace Nixery.Sources;
+
+/// <summary>
+/// Every source ends as a store path: a directory (a checkout, an unpacked
+/// tarball, a path on disk) is copied into the Nix store, whose hash pins its
+/// content, and the selector imports exactly that. Nix itself never fetches:
+/// credentials, timeouts and caching of fetches stay with the registry. The
+/// newest import of each source is a GC root, so a collection does not take
+/// the package set away between builds.
+/// </summary>
+public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options)
+{
+    /// <param name="kind">"path", "git" or "channel": part of every image key.</param>
+    /// <param name="id">The revision's identity when it has one of its own (a commit); else the content hash.</param>
+    public async Task<SourceRevision> ImportAsync(string kind, string? id, string directory, CancellationToken cancellation)
+    {
+        var storePath = await nix.ImportPathAsync(directory, cancellation);
+        await nix.AddRootAsync(storePath, Path.Combine(options.Value.GcRootsPath, "sources", kind), cancellation);
+        var hash = Path.GetFileName(storePath).Split('-', 2)[0];
+        return new SourceRevision(kind, id ?? hash, JsonSerializer.Serialize(new { type = "path", path = storePath }));
+    }
+}

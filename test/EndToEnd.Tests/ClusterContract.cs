@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using Nixery.EndToEnd.Tests.Support;
+using Nixery.Frontend.Tests.Support;
+using Nixery.Manifests;
+using Xunit.Abstractions;
+
+namespace Nixery.EndToEnd.Tests;
+
+/// <summary>
+/// A cluster of real processes — two silos and a separate frontend joined by
+/// a real membership store — builds each image once, survives the loss of
+/// the silo that was building, and keeps its state across restarts.
+/// </summary>
+public abstract class ClusterContract<TCluster>(TCluster cluster, ITestOutputHelper output) where TCluster : ProcessCluster
+{
+    [Fact]
+    public async Task A_pull_through_the_separate_frontend_runs_hello()
+    {
+        using var work = new TemporaryDirectory();
+        await Shell.RunAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{cluster.Frontend.Address}/hello:latest", $"oci:{work.Combine("oci")}:image");
+        await Shell.RunAsync("umoci", "unpack", "--image", $"{work.Combine("oci")}:image", work.Combine("bundle"));
+        Assert.Equal("Hello, world!\n", await Shell.RunAsync("chroot", work.Combine("bundle", "rootfs"), "/bin/hello"));
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_cold_pulls_through_every_process_cause_one_nix_build()
+    {
+        cluster.Packages.Resalt();
+        cluster.Nix.Reset();
+        var before = await BuildsStartedAsync();
+        var endpoints = cluster.Silos.Append(cluster.Frontend).Select(p => p.Http()).ToArray();
+        try
+        {
+            var digests = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
+            {
+                using var request = RegistryClient.Request(i % 3 == 0 ? HttpMethod.Head : HttpMethod.Get, "/v2/curl/manifests/latest", MediaTypes.DockerManifest);
+                using var response = await endpoints[i % endpoints.Length].SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return response.Header("Docker-Content-Digest");
+            }));
+            Assert.Single(digests.Distinct());
+        }
+        finally
+        {
+            foreach (var endpoint in endpoints) endpoint.Dispose();
+        }
+        Assert.Equal(1, cluster.Nix.Builds);
+        Assert.Equal(before + 1, await BuildsStartedAsync());
+    }
+
+    [Fact]
+    public async Task After_kill_9_of_the_silo_building_a_retried_pull_succeeds_and_every_blob_verifies()
+    {
+        cluster.Packages.Resalt();
+        var before = await Task.WhenAll(cluster.Silos.Select(BuildsStartedAsync));
+        using var http = cluster.Frontend.Http();
+        var first = http.SendAsync(HttpMethod.Get, "/v2/slow/manifests/latest", MediaTypes.DockerManifest);
+
+        RegistryProcess? builder = null;
+        for (var attempt = 0; builder is null && attempt < 200; attempt++)
+        {
+            await Task.Delay(100);
+            for (var i = 0; i < cluster.Silos.Length; i++)
+                if (await BuildsStartedAsync(cluster.Silos[i]) > before[i]) builder = cluster.Silos[i];
+        }
+        Assert.NotNull(builder);
+        await builder.KillAsync();
+        var killed = Stopwatch.StartNew();
+        try
+        {
+            (await first).Dispose();
+        }
+        catch (HttpRequestException)
+        {
+            // The frontend may drop the request whose silo died; clients retry.
+        }
+
+        byte[]? manifest = null;
+        while (manifest is null)
+        {
+            Assert.True(killed.Elapsed < TimeSpan.FromMinutes(3), "no recovery within 3 minutes");
+            using var retry = await http.SendAsync(HttpMethod.Get, "/v2/slow/manifests/latest", MediaTypes.DockerManifest);
+            if (retry.StatusCode == HttpStatusCode.OK) manifest = await retry.Content.ReadAsByteArrayAsync();
+            else await Task.Delay(250);
+        }
+        output.WriteLine($"recovered {killed.Elapsed.TotalSeconds:0.0} s after kill -9 of the building silo");
+
+        foreach (var blob in RegistryClient.LayerDigests(manifest).Append(RegistryClient.ConfigDigest(manifest)))
+            Assert.Equal(blob, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await http.GetByteArrayAsync($"/v2/slow/blobs/{blob}"))));
+        await cluster.ReplaceAsync(builder);
+    }
+
+    [Fact]
+    public async Task State_survives_restarting_every_process()
+    {
+        cluster.Packages.Resalt();
+        cluster.Nix.Reset();
+        using (var http = cluster.Frontend.Http())
+        {
+            var (_, digest, _) = await http.ManifestAsync("jq", "latest");
+            Assert.Equal(1, cluster.Nix.Builds);
+
+            await cluster.Frontend.StopAsync();
+            foreach (var silo in cluster.Silos) await silo.StopAsync();
+            foreach (var silo in cluster.Silos) await silo.StartAsync();
+            await cluster.Frontend.StartAsync();
+
+            using var again = cluster.Frontend.Http();
+            Assert.Equal(digest, (await again.ManifestAsync("jq", "latest")).Digest);
+        }
+        Assert.Equal(1, cluster.Nix.Builds);
+    }
+
+    private async Task<double> BuildsStartedAsync()
+    {
+        var counts = await Task.WhenAll(cluster.Silos.Select(BuildsStartedAsync));
+        return counts.Sum();
+    }
+
+    private static async Task<double> BuildsStartedAsync(RegistryProcess silo)
+    {
+        using var http = silo.Http();
+        return await MetricsScrape.SumAsync(http, "nixery_nix_builds_started_total");
+    }
+}
+
+public class RedisClusterTests(RedisProcessCluster cluster, ITestOutputHelper output)
+    : ClusterContract<RedisProcessCluster>(cluster, output), IClassFixture<RedisProcessCluster>;

@@ -1,0 +1,87 @@
+using Nixery.Frontend.Tests.Support;
+
+namespace Nixery.EndToEnd.Tests.Support;
+
+/// <summary>
+/// A registry cluster of real processes: two silos and a separate frontend,
+/// joined through a real membership store, sharing one storage directory and
+/// this machine's Nix store, building from a salted demo package set. Nix
+/// builds are counted by a wrapper on the processes' PATH.
+/// </summary>
+public abstract class ProcessCluster : IAsyncLifetime
+{
+    private readonly TemporaryDirectory _storage = new();
+    private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+
+    public SaltedPackageSet Packages { get; } = new();
+
+    public NixInvocations Nix { get; } = new();
+
+    public RegistryProcess[] Silos { get; private set; } = [];
+
+    public RegistryProcess Frontend { get; private set; } = null!;
+
+    /// <summary>Environment variables that select the membership store and grain storage.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string>> StartMembershipAsync();
+
+    protected abstract ValueTask StopMembershipAsync();
+
+    public async Task InitializeAsync()
+    {
+        var environment = new Dictionary<string, string>(await StartMembershipAsync())
+        {
+            ["NIXERY_PKGS_PATH"] = Packages.Path,
+            ["NIXERY_SOURCE_REFRESH"] = "0",
+            ["NIXERY_CLUSTER_ID"] = _clusterId,
+            ["NIXERY_ADVERTISED_ADDRESS"] = "127.0.0.1",
+            ["PATH"] = Nix.SearchPath,
+        };
+        // One after the other: silos started at the same moment contend on
+        // the membership table and take seconds longer to join.
+        Silos = [new RegistryProcess(_storage.Path, environment), new RegistryProcess(_storage.Path, environment)];
+        foreach (var silo in Silos) await silo.StartAsync();
+        Frontend = new RegistryProcess(_storage.Path, environment, project: "Frontend");
+        await Frontend.StartAsync();
+    }
+
+    /// <summary>Replaces a dead silo with a new process on new ports.</summary>
+    public async Task<RegistryProcess> ReplaceAsync(RegistryProcess dead)
+    {
+        var index = Array.IndexOf(Silos, dead);
+        var replacement = dead.Successor();
+        await replacement.StartAsync();
+        Silos[index] = replacement;
+        return replacement;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Frontend.DisposeAsync();
+        foreach (var silo in Silos) await silo.DisposeAsync();
+        await StopMembershipAsync();
+        Packages.Dispose();
+        Nix.Dispose();
+        _storage.Dispose();
+    }
+}
+
+public sealed class RedisProcessCluster : ProcessCluster
+{
+    private RedisServer? _redis;
+
+    protected override async Task<IReadOnlyDictionary<string, string>> StartMembershipAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        return new Dictionary<string, string>
+        {
+            ["NIXERY_CLUSTERING"] = "redis",
+            ["NIXERY_CLUSTERING_CONNECTION"] = _redis.Address,
+            ["NIXERY_GRAIN_STORAGE"] = "redis",
+        };
+    }
+
+    protected override async ValueTask StopMembershipAsync()
+    {
+        if (_redis is not null) await _redis.DisposeAsync();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Nixery.Processes;
+using Nixery.Sources;
+using Nixery.Tests.Support;
+
+namespace Nixery.Tests.Sources;
+
+/// <summary>Tarballs from a local HTTP server standing in for GitHub's archive, real Nix.</summary>
+public class ChannelPackageSourceTests
+{
+    private const string Commit = "0123456789abcdef0123456789abcdef01234567";
+
+    private static ChannelPackageSource Source(TarballServer server, TemporaryDirectory work, string channel = "nixos-unstable", string? url = null) =>
+        new(GitPackageSourceTests.Importer(work), new CommandRunner(NullLogger<CommandRunner>.Instance), new HttpClient(),
+            Options.Create(new SourceOptions { Channel = channel, ChannelUrl = url ?? server.BaseUrl, RefreshSeconds = 0, CachePath = work.Combine("cache"), TimeoutSeconds = 30 }),
+            TimeProvider.System);
+
+    private static string Content(SourceRevision revision)
+    {
+        using var json = JsonDocument.Parse(revision.NixSource);
+        return File.ReadAllText(Path.Combine(json.RootElement.GetProperty("path").GetString()!, "REVISION")).Trim();
+    }
+
+    [Fact]
+    public async Task Latest_is_the_configured_channel_and_other_tags_name_their_own()
+    {
+        using var server = new TarballServer();
+        await server.PublishAsync("nixos-unstable", "unstable");
+        await server.PublishAsync("nixos-24.05", "stable");
+        using var work = new TemporaryDirectory();
+        var source = Source(server, work);
+        Assert.Equal("unstable", Content(await source.ResolveAsync("latest", CancellationToken.None)));
+        Assert.Equal("stable", Content(await source.ResolveAsync("nixos-24.05", CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task The_revision_is_the_content_hash_so_a_changed_channel_is_a_new_revision()
+    {
+        using var server = new TarballServer();
+        await server.PublishAsync("nixos-unstable", "first");
+        using var work = new TemporaryDirectory();
+        var source = Source(server, work);
+        var first = await source.ResolveAsync("latest", CancellationToken.None);
+        Assert.Equal(first.Id, (await source.ResolveAsync("latest", CancellationToken.None)).Id);
+        Assert.True(server.NotModified >= 1, "an unchanged channel is checked with its ETag");
+
+        await server.PublishAsync("nixos-unstable", "second");
+        var second = await source.ResolveAsync("latest", CancellationToken.None);
+        Assert.NotEqual(first.Id, second.Id);
+        Assert.Equal("second", Content(second));
+    }
+
+    [Fact]
+    public async Task A_commit_is_fetched_once()
+    {
+        using var server = new TarballServer();
+        await server.PublishAsync(Commit, "pinned");
+        using var work = new TemporaryDirectory();
+        var source = Source(server, work);
+        var first = await source.ResolveAsync(Commit, CancellationToken.None);
+        var again = await source.ResolveAsync(Commit, CancellationToken.None);
+        Assert.Equal(first, again);
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Fact]
+    public async Task A_missing_tarball_is_an_unknown_revision()
+    {
+        using var server = new TarballServer();
+        using var work = new TemporaryDirectory();
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => Source(server, work).ResolveAsync("nixos-99.99", CancellationToken.None));
+        Assert.Equal(BuildErrorKind.UnknownRevision, failure.Error.Kind);
+        Assert.Contains("nixos-99.99", failure.Error.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_clear_source_error()
+    {
+        using var server = new TarballServer();
+        using var work = new TemporaryDirectory();
+        var source = Source(server, work, url: "http://127.0.0.1:9/archive/");
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => source.ResolveAsync("latest", CancellationToken.None));
+        Assert.Equal(BuildErrorKind.SourceUnavailable, failure.Error.Kind);
+        Assert.Contains("127.0.0.1:9", failure.Error.Message);
+    }
+}

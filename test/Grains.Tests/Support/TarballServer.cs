@@ -1,0 +1,105 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nixery.Processes;
+
+namespace Nixery.Tests.Support;
+
+/// <summary>
+/// A local HTTP server standing in for GitHub's archive URL: serves
+/// <c>/archive/&lt;name&gt;.tar.gz</c> with ETags and 304s, counts requests.
+/// </summary>
+public sealed class TarballServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Dictionary<string, byte[]> _tarballs = new();
+    private readonly TemporaryDirectory _work = new();
+    private int _requests;
+    private int _notModified;
+
+    public TarballServer()
+    {
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}/archive/";
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        _ = ServeAsync();
+    }
+
+    public string BaseUrl { get; }
+
+    public int Requests => _requests;
+
+    public int NotModified => _notModified;
+
+    /// <summary>Publishes the demo package set with a REVISION file as <c>&lt;name&gt;.tar.gz</c>, under a top directory as GitHub does.</summary>
+    public async Task PublishAsync(string name, string revision)
+    {
+        var tree = _work.Combine(name, $"nixpkgs-{name}");
+        Directory.CreateDirectory(tree);
+        File.Copy(Path.Combine(Repository.DemoPackageSet, "default.nix"), Path.Combine(tree, "default.nix"), overwrite: true);
+        await File.WriteAllTextAsync(Path.Combine(tree, "REVISION"), revision + "\n");
+        var archive = _work.Combine($"{name}.tar.gz");
+        var result = await new CommandRunner(NullLogger<CommandRunner>.Instance).RunAsync("tar",
+            ["-czf", archive, "-C", _work.Combine(name), $"nixpkgs-{name}"], TimeSpan.FromMinutes(1), CancellationToken.None);
+        if (!result.Succeeded) throw new InvalidOperationException(result.ErrorTail);
+        var content = await File.ReadAllBytesAsync(archive);
+        lock (_tarballs) _tarballs[name] = content;
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception) when (!_listener.IsListening)
+            {
+                return;
+            }
+            Interlocked.Increment(ref _requests);
+            var name = Uri.UnescapeDataString(context.Request.Url!.AbsolutePath)["/archive/".Length..].Replace(".tar.gz", "");
+            byte[]? content;
+            lock (_tarballs) content = _tarballs.GetValueOrDefault(name);
+            if (content is null)
+            {
+                context.Response.StatusCode = 404;
+            }
+            else
+            {
+                var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..16]}\"";
+                context.Response.AddHeader("ETag", etag);
+                if (context.Request.Headers["If-None-Match"] == etag)
+                {
+                    Interlocked.Increment(ref _notModified);
+                    context.Response.StatusCode = 304;
+                }
+                else
+                {
+                    context.Response.ContentType = "application/gzip";
+                    await context.Response.OutputStream.WriteAsync(content);
+                }
+            }
+            context.Response.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        _work.Dispose();
+    }
+}
