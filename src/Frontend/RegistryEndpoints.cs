@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.Metrics;
+using Nixery.Storage;
 using Orleans.Runtime;
 
 namespace Nixery.Frontend;
@@ -48,6 +49,12 @@ public static class RegistryEndpoints
         {
             Logger(context).LogWarning(e, "cluster unavailable for {Path}", path);
             result = RegistryError.Unavailable("no build silo is reachable; try again shortly");
+        }
+        catch (BlobStoreException e)
+        {
+            // The storage service failed or refused (throttling, outage, credentials): retryable, not a registry bug.
+            Logger(context).LogWarning(e, "storage failed for {Path}", path);
+            result = RegistryError.Unavailable(e.Message);
         }
         catch (Exception e)
         {

@@ -20,6 +20,9 @@ public static class Checks
     public static Func<string, string?> OneOf(params string[] allowed) => value =>
         allowed.Contains(value, StringComparer.OrdinalIgnoreCase) ? null : $"'{value}' is not supported (supported: {string.Join(", ", allowed)})";
 
+    public static string? Boolean(string value) =>
+        bool.TryParse(value, out _) ? null : $"'{value}' is not true or false";
+
     public static string? ExistingPath(string value) =>
         value.Length == 0 || Directory.Exists(value) || File.Exists(value) ? null : $"'{value}' does not exist";
 

@@ -22,6 +22,7 @@ public static class ConfigurationCheck
         var storage = configuration["Nixery:Storage:Backend"] ?? "filesystem";
         if (storage.Equals("filesystem", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(configuration["Nixery:Storage:Path"]))
             problems.Add("STORAGE_PATH: must be set for NIXERY_STORAGE_BACKEND=filesystem");
+        problems.AddRange(ObjectStorageProblems(configuration, storage.ToLowerInvariant()));
 
         if (needsSource) problems.AddRange(SourceProblems(configuration));
 
@@ -30,6 +31,34 @@ public static class ConfigurationCheck
         if (!string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityUrl"]) && !string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityFile"]))
             problems.Add("NIX_POPULARITY_URL: set either it or NIXERY_POPULARITY_FILE, not both");
         return problems;
+    }
+
+    private static IEnumerable<string> ObjectStorageProblems(IConfiguration configuration, string backend)
+    {
+        string? Missing(string variable) =>
+            string.IsNullOrWhiteSpace(configuration[EnvironmentVariables.Named(variable).Key]) ? $"{variable}: must be set for NIXERY_STORAGE_BACKEND={backend}" : null;
+
+        var problem = backend switch
+        {
+            "gcs" => Missing("GCS_BUCKET"),
+            "s3" => Missing("S3_BUCKET"),
+            "azure" => Missing("NIXERY_AZURE_CONNECTION_STRING") ?? AzureConnectionStringProblem(configuration["Nixery:Storage:Azure:ConnectionString"]!),
+            _ => null,
+        };
+        if (problem is not null) yield return problem;
+    }
+
+    private static string? AzureConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Azure.Storage.Blobs.BlobServiceClient(connectionString);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return "NIXERY_AZURE_CONNECTION_STRING: is not an Azure Storage connection string";
+        }
     }
 
     private static IEnumerable<string> ClusterProblems(IConfiguration configuration)

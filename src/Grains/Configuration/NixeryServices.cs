@@ -28,6 +28,9 @@ public static class NixeryServices
             return options.Backend.ToLowerInvariant() switch
             {
                 StorageOptions.FileSystem => new FileSystemBlobStore(options.Path),
+                "gcs" => new ServiceFailureBoundary(new GcsBlobStore(options.Gcs, options.Delivery), "gcs"),
+                "azure" => new ServiceFailureBoundary(new AzureBlobStore(options.Azure, options.Delivery), "azure"),
+                "s3" => new ServiceFailureBoundary(new S3BlobStore(options.S3, options.Delivery), "s3"),
                 var other => throw new InvalidOperationException($"NIXERY_STORAGE_BACKEND: '{other}' is not supported"),
             };
         });

@@ -1,0 +1,37 @@
+using Nixery.EndToEnd.Tests.Support;
+
+namespace Nixery.EndToEnd.Tests.Storage;
+
+/// <summary>A storage server, a bucket or container on it, and the real registry using it.</summary>
+public abstract class ObjectStorageRegistryFixture : IAsyncLifetime
+{
+    private readonly TemporaryDirectory _local = new();
+
+    public RegistryProcess Registry { get; private set; } = null!;
+
+    /// <summary>Whether blob requests are redirected to the storage server.</summary>
+    public abstract bool Redirects { get; }
+
+    /// <summary>Where redirects point: the storage server's scheme, host and port.</summary>
+    public abstract string StorageOrigin { get; }
+
+    /// <summary>Starts the storage server and returns the registry's storage variables.</summary>
+    protected abstract Task<IReadOnlyDictionary<string, string>> StartStorageAsync(string bucket);
+
+    protected abstract ValueTask StopStorageAsync();
+
+    public async Task InitializeAsync()
+    {
+        var environment = await StartStorageAsync("e2e-" + Guid.NewGuid().ToString("N")[..16]);
+        // STORAGE_PATH stays set: the registry keeps its Nix GC roots there.
+        Registry = new RegistryProcess(_local.Path, environment);
+        await Registry.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Registry.DisposeAsync();
+        await StopStorageAsync();
+        _local.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Nixery.Storage;
+
+namespace Nixery.Tests.Storage;
+
+/// <summary>
+/// What an object-storage backend promises when it redirects: the URL is
+/// signed (changing the signature or the object it names is refused) and
+/// stops working once its lifetime is over.
+/// </summary>
+public abstract class RedirectingBlobStoreContract : BlobStoreContract
+{
+    protected override Type LocationKind => typeof(BlobLocation.Redirect);
+
+    /// <summary>The same store, giving redirect URLs that live <paramref name="lifetime"/>.</summary>
+    protected abstract Task<IBlobStore> WithRedirectLifetimeAsync(TimeSpan lifetime);
+
+    /// <summary>The storage server refuses a URL whose signature does not fit it.</summary>
+    protected virtual async Task AssertRefusedAsync(string url)
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_redirect_url_downloads_without_other_credentials()
+    {
+        var content = Content(70_000, seed: 30);
+        var stored = await Store.PutAsync(Writing(content), null, None);
+        var redirect = Assert.IsType<BlobLocation.Redirect>(await Store.LocateAsync(stored.Digest, None));
+        using var http = new HttpClient();
+        Assert.Equal(content, await http.GetByteArrayAsync(redirect.Url));
+    }
+
+    [Fact]
+    public async Task A_redirect_url_with_a_changed_signature_is_refused()
+    {
+        var stored = await Store.PutAsync(Writing(Content(100, seed: 31)), null, None);
+        var redirect = Assert.IsType<BlobLocation.Redirect>(await Store.LocateAsync(stored.Digest, None));
+        var url = redirect.Url.ToString();
+        var signature = Regex.Match(url, "[?&](sig|X-Amz-Signature|X-Goog-Signature)=").Index;
+        Assert.True(signature > 0, $"no signature in {url}");
+        var at = url.IndexOf('=', signature) + 1;
+        var tampered = url[..at] + (url[at] == 'a' ? 'b' : 'a') + url[(at + 1)..];
+        await AssertRefusedAsync(tampered);
+    }
+
+    [Fact]
+    public async Task A_redirect_url_names_only_its_own_blob()
+    {
+        var mine = await Store.PutAsync(Writing(Content(100, seed: 32)), null, None);
+        var other = await Store.PutAsync(Writing(Content(100, seed: 33)), null, None);
+        var redirect = Assert.IsType<BlobLocation.Redirect>(await Store.LocateAsync(mine.Digest, None));
+        await AssertRefusedAsync(redirect.Url.ToString().Replace(mine.Digest.Hex, other.Digest.Hex));
+    }
+
+    [Fact]
+    public async Task A_redirect_url_expires()
+    {
+        var shortLived = await WithRedirectLifetimeAsync(TimeSpan.FromSeconds(1));
+        var stored = await shortLived.PutAsync(Writing(Content(100, seed: 34)), null, None);
+        var redirect = Assert.IsType<BlobLocation.Redirect>(await shortLived.LocateAsync(stored.Digest, None));
+        using var http = new HttpClient();
+        using (var fresh = await http.GetAsync(redirect.Url)) Assert.True(fresh.IsSuccessStatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        using var expired = await http.GetAsync(redirect.Url);
+        Assert.True(expired.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.BadRequest, $"an expired URL answered {(int)expired.StatusCode}");
+    }
+}
