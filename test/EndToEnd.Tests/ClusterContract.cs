@@ -128,3 +128,6 @@ public abstract class ClusterContract<TCluster>(TCluster cluster, ITestOutputHel
 
 public class RedisClusterTests(RedisProcessCluster cluster, ITestOutputHelper output)
     : ClusterContract<RedisProcessCluster>(cluster, output), IClassFixture<RedisProcessCluster>;
+
+public class AzureClusterTests(AzureProcessCluster cluster, ITestOutputHelper output)
+    : ClusterContract<AzureProcessCluster>(cluster, output), IClassFixture<AzureProcessCluster>;

@@ -1,9 +1,10 @@
 namespace Nixery.StorageServers;
 
 /// <summary>
-/// Azurite's blob service (Microsoft's Azure Storage emulator, from npm):
+/// Azurite (Microsoft's Azure Storage emulator, from npm) with its blob and
+/// table services, for blob storage, Azure Table membership and grain state:
 /// the one named by <c>NIXERY_TEST_AZURITE</c> (a connection string), else
-/// one started here, in memory, on a free port.
+/// one started here, in memory, on free ports.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -20,16 +21,18 @@ public sealed class Azurite : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static string ConnectionStringFor(int port) =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    public static string ConnectionStringFor(int blobPort, int tablePort) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
     public static async Task<Azurite> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("NIXERY_TEST_AZURITE") is { Length: > 0 } shared) return new Azurite(shared, null);
-        var port = ServerProcess.FreePort();
-        var process = await ServerProcess.StartAsync(await NodeTools.BinAsync("azurite-blob"),
-            ["--inMemoryPersistence", "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--skipApiVersionCheck", "--silent"], port);
-        return new Azurite(ConnectionStringFor(port), process);
+        var (blob, queue, table) = (ServerProcess.FreePort(), ServerProcess.FreePort(), ServerProcess.FreePort());
+        var process = await ServerProcess.StartAsync(await NodeTools.BinAsync("azurite"),
+            ["--inMemoryPersistence", "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
+             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(), "--skipApiVersionCheck", "--silent"], table);
+        return new Azurite(ConnectionStringFor(blob, table), process);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,7 @@
 using Nixery.Frontend.Tests.Support;
 
+using Nixery.StorageServers;
+
 namespace Nixery.EndToEnd.Tests.Support;
 
 /// <summary>
@@ -83,5 +85,26 @@ public sealed class RedisProcessCluster : ProcessCluster
     protected override async ValueTask StopMembershipAsync()
     {
         if (_redis is not null) await _redis.DisposeAsync();
+    }
+}
+
+public sealed class AzureProcessCluster : ProcessCluster
+{
+    private Azurite? _azurite;
+
+    protected override async Task<IReadOnlyDictionary<string, string>> StartMembershipAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        return new Dictionary<string, string>
+        {
+            ["NIXERY_CLUSTERING"] = "azuretable",
+            ["NIXERY_CLUSTERING_CONNECTION"] = _azurite.ConnectionString,
+            ["NIXERY_GRAIN_STORAGE"] = "azureblob",
+        };
+    }
+
+    protected override async ValueTask StopMembershipAsync()
+    {
+        if (_azurite is not null) await _azurite.DisposeAsync();
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using Nixery.StorageServers;
+
 namespace Nixery.EndToEnd.Tests.Support;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         _overrides = environment;
         _project = project;
         StoragePath = storagePath;
-        Port = FreePort.Next();
+        Port = ServerProcess.FreePort();
         _executable = Executable(project);
         _environment = new Dictionary<string, string>
         {
@@ -31,8 +33,8 @@ public sealed class RegistryProcess : IAsyncDisposable
             ["NIXERY_PKGS_PATH"] = Repository.DemoPackageSet,
             ["NIXERY_STORAGE_BACKEND"] = "filesystem",
             ["STORAGE_PATH"] = storagePath,
-            ["NIXERY_SILO_PORT"] = FreePort.Next().ToString(),
-            ["NIXERY_GATEWAY_PORT"] = FreePort.Next().ToString(),
+            ["NIXERY_SILO_PORT"] = ServerProcess.FreePort().ToString(),
+            ["NIXERY_GATEWAY_PORT"] = ServerProcess.FreePort().ToString(),
             ["NIX_CONF_DIR"] = Environment.GetEnvironmentVariable("NIX_CONF_DIR") ?? Path.Combine(Repository.Root, "demo", "nix"),
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) _environment[name] = value;

@@ -43,7 +43,7 @@ public class StorageConfigurationTests
     {
         Assert.Empty(ConfigurationCheck.Problems(From(("NIXERY_STORAGE_BACKEND", "s3"), ("S3_BUCKET", "layers"))));
         Assert.Empty(ConfigurationCheck.Problems(From(("NIXERY_STORAGE_BACKEND", "gcs"), ("GCS_BUCKET", "layers"))));
-        Assert.Empty(ConfigurationCheck.Problems(From(("NIXERY_STORAGE_BACKEND", "azure"), ("NIXERY_AZURE_CONNECTION_STRING", Azurite.ConnectionStringFor(10000)))));
+        Assert.Empty(ConfigurationCheck.Problems(From(("NIXERY_STORAGE_BACKEND", "azure"), ("NIXERY_AZURE_CONNECTION_STRING", Azurite.ConnectionStringFor(10000, 10002)))));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class StorageConfigurationTests
     public void The_backend_variable_selects_the_store_behind_the_failure_boundary(string backend, Type store)
     {
         var configuration = From(("NIXERY_STORAGE_BACKEND", backend), ("S3_BUCKET", "b"), ("GCS_BUCKET", "b"),
-            ("NIXERY_GCS_ENDPOINT", "http://127.0.0.1:1/storage/v1/"), ("NIXERY_AZURE_CONNECTION_STRING", Azurite.ConnectionStringFor(1)));
+            ("NIXERY_GCS_ENDPOINT", "http://127.0.0.1:1/storage/v1/"), ("NIXERY_AZURE_CONNECTION_STRING", Azurite.ConnectionStringFor(1, 2)));
         using var services = new ServiceCollection().AddNixeryStorage(configuration).BuildServiceProvider();
         var boundary = Assert.IsType<ServiceFailureBoundary>(services.GetRequiredService<IBlobStore>());
         Assert.IsType(store, boundary.Inner);
