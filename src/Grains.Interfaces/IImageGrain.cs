@@ -17,6 +17,14 @@ public interface IImageGrain : IGrainWithStringKey
     [Alias("Await"), ResponseTimeout("00:00:15")]
     Task<ImageResult?> Await(ImageRequest request, TimeSpan maxWait, CancellationToken cancellation = default);
 
+    /// <summary>
+    /// Forgets the image if it was last pulled before <paramref name="unusedBefore"/>
+    /// and is not being built: its state, its index entry and its Nix GC root
+    /// on this silo. Its blobs are then unreferenced, unless other images share them.
+    /// </summary>
+    [Alias("Expire")]
+    Task<bool> Expire(DateTimeOffset unusedBefore);
+
     /// <summary>What the grain knows now, without waiting for a build.</summary>
     [Alias("Status")]
     Task<ImageStatus> Status();

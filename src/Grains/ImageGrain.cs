@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nixery.Collection;
 using Nixery.Images;
 using Nixery.Layering;
 using Nixery.Metrics;
@@ -23,12 +24,16 @@ public sealed class ImageGrain(
     ImageBuilder builder,
     LayerPublisher publisher,
     IBlobStore store,
+    ImageIndex index,
     IOptions<NixOptions> nixOptions,
     IOptions<BuildPolicy> policy,
     TimeProvider clock,
     RegistryMetrics metrics,
     ILogger<ImageGrain> logger) : Grain, IImageGrain
 {
+    /// <summary>How stale the last-pulled time may get before a pull records it again.</summary>
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromHours(1);
+
     private readonly SharedBuild<ImageResult> _build = new();
     private (BuildError Error, DateTimeOffset At)? _failure;
     private bool _blobsVerified;
@@ -42,11 +47,27 @@ public sealed class ImageGrain(
         if (record.State.Image is { } image && await BlobsPresentAsync(image))
         {
             metrics.ManifestCache(hit: true);
+            if (clock.GetUtcNow() - record.State.LastPulled > TouchInterval) await RecordAsync(request, image);
             return ImageResult.Success(image);
         }
         if (_failure is { } failure && clock.GetUtcNow() - failure.At < policy.Value.FailureBackoff) return ImageResult.Failure(failure.Error);
 
         return await _build.JoinAsync(() => BuildAsync(request), maxWait, cancellation, () => metrics.ManifestCache(hit: false));
+    }
+
+    public async Task<bool> Expire(DateTimeOffset unusedBefore)
+    {
+        if (_build.IsRunning) return false;
+        if (record.State.Image is not null && record.State.LastPulled >= unusedBefore) return false;
+        var lastPulled = record.State.LastPulled;
+        if (record.RecordExists) await record.ClearStateAsync();
+        record.State = new ImageRecord();
+        _blobsVerified = false;
+        _failure = null;
+        await index.DeleteAsync(this.GetPrimaryKeyString(), CancellationToken.None);
+        GcRoots.Release(nixOptions.Value.GcRootsPath, this.GetPrimaryKeyString());
+        logger.LogInformation("image {ImageKey} expired: unused since {LastPulled}", this.GetPrimaryKeyString(), lastPulled);
+        return true;
     }
 
     public Task<ImageStatus> Status()
@@ -69,8 +90,7 @@ public sealed class ImageGrain(
         try
         {
             var image = await builder.BuildAsync(request, new LayerGrains(GrainFactory, publisher), limit.Token);
-            record.State = new ImageRecord { Request = request, Image = image };
-            await record.WriteStateAsync();
+            await RecordAsync(request, image);
             _failure = null;
             _blobsVerified = true;
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: true);
@@ -92,6 +112,19 @@ public sealed class ImageGrain(
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: false);
             return ImageResult.Failure(error);
         }
+    }
+
+    /// <summary>
+    /// The index entry first: once it exists garbage collection keeps the
+    /// image's blobs, so a crash before the state write costs a rebuild,
+    /// never an image whose blobs were collected.
+    /// </summary>
+    private async Task RecordAsync(ImageRequest request, BuiltImage image)
+    {
+        var now = clock.GetUtcNow();
+        await index.WriteAsync(new ImageIndexEntry(request.Key(), image.Blobs().Select(b => b.ToString()).ToArray(), image.BuiltAt, now), CancellationToken.None);
+        record.State = new ImageRecord { Request = request, Image = image, LastPulled = now };
+        await record.WriteStateAsync();
     }
 
     /// <summary>

@@ -6,4 +6,7 @@ public sealed class ImageRecord
 {
     [Id(0)] public ImageRequest? Request { get; set; }
     [Id(1)] public BuiltImage? Image { get; set; }
+
+    /// <summary>When the image was last pulled (to within an hour): garbage collection expires images unused for long.</summary>
+    [Id(2)] public DateTimeOffset LastPulled { get; set; }
 }

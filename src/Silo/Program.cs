@@ -17,6 +17,8 @@ if (problems.Count > 0)
     return 2;
 }
 
+if (args is ["gc", .. var collectArguments])
+    return await CollectCommand.RunAsync(builder.Configuration, collectArguments);
 if (args is ["popularity", ..])
     return await PopularityCommand.RunAsync(PopularityCommand.Services(builder.Configuration), args.Length > 1 ? args[1] : null, CancellationToken.None);
 
@@ -41,6 +43,7 @@ builder.Services
     .AddNixeryPipeline(builder.Configuration, popularity)
     .AddRegistryFrontend();
 builder.UseOrleans(silo => silo.UseNixeryCluster(cluster));
+builder.Services.AddHostedService<ScheduledCollection>();
 
 var app = builder.Build();
 app.MapNixeryObservability();

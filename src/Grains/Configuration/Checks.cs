@@ -14,6 +14,11 @@ public static class Checks
     public static string? NonNegativeInteger(string value) =>
         int.TryParse(value, out var n) && n >= 0 ? null : $"'{value}' is not a whole number ≥ 0";
 
+    public static string? NonNegativeNumber(string value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? null
+            : $"'{value}' is not a number ≥ 0";
+
     public static Func<string, string?> IntegerBetween(int min, int max) => value =>
         int.TryParse(value, out var n) && n >= min && n <= max ? null : $"'{value}' is not a whole number from {min} to {max}";
 

@@ -28,6 +28,11 @@ public static class ConfigurationCheck
 
         problems.AddRange(ClusterProblems(configuration));
 
+        if (double.TryParse(configuration["Nixery:Collection:GraceMinutes"] ?? "60", System.Globalization.CultureInfo.InvariantCulture, out var grace)
+            && int.TryParse(configuration["Nixery:Nix:BuildTimeoutSeconds"] ?? "1200", out var buildTimeout)
+            && grace * 60 < buildTimeout)
+            problems.Add($"NIXERY_GC_GRACE: {grace} minutes is shorter than NIXERY_BUILD_TIMEOUT ({buildTimeout} s): a collection could take the blobs of a build under way");
+
         if (!string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityUrl"]) && !string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityFile"]))
             problems.Add("NIX_POPULARITY_URL: set either it or NIXERY_POPULARITY_FILE, not both");
         return problems;

@@ -57,6 +57,9 @@ public static class EnvironmentVariables
         new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", "nixery", "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
         new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", "nixery", "Orleans service id; stays the same across deployments.", Checks.Any),
         new("NIXERY_LOG_FORMAT", "Nixery:LogFormat", "text", "`text`, or `json` for one structured JSON object per line (with the image key of builds).", Checks.OneOf("text", "json")),
+        new("NIXERY_GC_INTERVAL", "Nixery:Collection:IntervalHours", "0", "Hours between scheduled garbage collections; `0`: only when `Nixery.Silo gc` is run.", Checks.NonNegativeNumber),
+        new("NIXERY_GC_RETENTION", "Nixery:Collection:RetentionDays", "30", "Days an image is kept after it was last pulled.", Checks.NonNegativeNumber),
+        new("NIXERY_GC_GRACE", "Nixery:Collection:GraceMinutes", "60", "Minutes a blob must stay unreferenced, across two collections, before it is deleted; longer than NIXERY_BUILD_TIMEOUT.", Checks.NonNegativeNumber),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", "30", "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nixery.Collection;
 using Nixery.Images;
 using Nixery.Layering;
 using Nixery.Metrics;
@@ -55,6 +56,7 @@ public static class NixeryServices
         services.Configure<SourceOptions>(configuration.GetSection("Nixery:Source"));
         services.Configure<LayeringOptions>(configuration.GetSection("Nixery:Layering"));
         services.Configure<BuildPolicy>(configuration.GetSection("Nixery:Build"));
+        services.Configure<CollectionOptions>(configuration.GetSection("Nixery:Collection"));
         services.Configure<NamingOptions>(options =>
         {
             options.ShellPackages = ListOr(configuration.GetSection("Nixery:Naming:ShellPackages"), options.ShellPackages);
@@ -83,6 +85,8 @@ public static class NixeryServices
         services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();
         services.AddSingleton<LayerPublisher>();
+        services.AddSingleton<ImageIndex>();
+        services.AddSingleton<BlobSweeper>();
         services.AddSingleton<ImageBuilder>();
         return services;
     }

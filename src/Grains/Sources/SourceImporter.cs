@@ -19,7 +19,7 @@ public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options)
     public async Task<SourceRevision> ImportAsync(string kind, string? id, string directory, CancellationToken cancellation)
     {
         var storePath = await nix.ImportPathAsync(directory, cancellation);
-        await nix.AddRootAsync(storePath, Path.Combine(options.Value.GcRootsPath, "sources", kind), cancellation);
+        await nix.AddRootAsync(storePath, Path.Combine(options.Value.GcRootsPath, Collection.GcRoots.SourcesFolder, kind), cancellation);
         var hash = Path.GetFileName(storePath).Split('-', 2)[0];
         return new SourceRevision(kind, id ?? hash, JsonSerializer.Serialize(new { type = "path", path = storePath }));
     }

@@ -129,6 +129,13 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
+    public async IAsyncEnumerable<string> ListDocumentsAsync(string folder, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await EnsureContainerAsync();
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = ObjectKeys.DocumentFolder(folder) }, cancellation))
+            yield return ObjectKeys.DocumentKeyOf(item.Name);
+    }
+
     public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellation)
     {
         await EnsureContainerAsync();

@@ -9,6 +9,11 @@ namespace Nixery.Storage;
 /// </summary>
 public static class DocumentKey
 {
+    public static string UnescapeSegment(string segment) => Uri.UnescapeDataString(segment);
+
+    /// <summary>A key from the escaped segments it is stored under.</summary>
+    public static string Unescape(string stored) => string.Join('/', stored.Split('/').Select(UnescapeSegment));
+
     public static string EscapeSegment(string segment)
     {
         var escaped = new StringBuilder(segment.Length);

@@ -165,6 +165,18 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <summary>Only sha256 blobs are ever written; any other algorithm names a file that cannot exist.</summary>
+    public async IAsyncEnumerable<string> ListDocumentsAsync(string folder, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var directory = DocumentPath(folder.TrimEnd('/'));
+        if (!Directory.Exists(directory)) yield break;
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            yield return DocumentKey.Unescape(System.IO.Path.GetRelativePath(_documents, file).Replace(System.IO.Path.DirectorySeparatorChar, '/'));
+        }
+        await Task.CompletedTask;
+    }
+
     private string BlobPath(Digest digest) =>
         System.IO.Path.Combine(_blobs, digest.Algorithm == "sha256" ? digest.Hex : $"unsupported-{digest.Algorithm}");
 

@@ -146,6 +146,12 @@ public sealed class GcsBlobStore : IBlobStore
         }
     }
 
+    public async IAsyncEnumerable<string> ListDocumentsAsync(string folder, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await foreach (var item in _client.ListObjectsAsync(_bucket, ObjectKeys.DocumentFolder(folder)).WithCancellation(cancellation))
+            yield return ObjectKeys.DocumentKeyOf(item.Name);
+    }
+
     public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellation)
     {
         var name = ObjectKeys.Document(key);

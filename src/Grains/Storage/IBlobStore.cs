@@ -38,6 +38,9 @@ public interface IBlobStore
     Task<string> WriteDocumentAsync(string key, byte[] content, string? expectedETag, CancellationToken cancellation);
 
     Task DeleteDocumentAsync(string key, string? expectedETag, CancellationToken cancellation);
+
+    /// <summary>The keys of every document under <paramref name="folder"/> (a key prefix ending at a '/').</summary>
+    IAsyncEnumerable<string> ListDocumentsAsync(string folder, CancellationToken cancellation);
 }
 
 public sealed record StoredBlob(Digest Digest, long Size);

@@ -25,6 +25,12 @@ public static class ObjectKeys
 
     public static string Document(string key) => DocumentsPrefix + string.Join('/', key.Split('/').Select(DocumentKey.EscapeSegment));
 
+    /// <summary>The object-name prefix of every document under a key folder.</summary>
+    public static string DocumentFolder(string folder) => Document(folder.TrimEnd('/')) + "/";
+
+    /// <summary>The document key an object name stands for.</summary>
+    public static string DocumentKeyOf(string name) => DocumentKey.Unescape(name[DocumentsPrefix.Length..]);
+
     public static bool TryParseBlob(string name, out Digest digest)
     {
         digest = default;

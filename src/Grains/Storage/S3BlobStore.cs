@@ -183,6 +183,19 @@ public sealed class S3BlobStore : IBlobStore
         while (true);
     }
 
+    public async IAsyncEnumerable<string> ListDocumentsAsync(string folder, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = ObjectKeys.DocumentFolder(folder) };
+        do
+        {
+            var page = await _s3.ListObjectsV2Async(request, cancellation);
+            foreach (var item in page.S3Objects ?? []) yield return ObjectKeys.DocumentKeyOf(item.Key);
+            request.ContinuationToken = page.NextContinuationToken;
+            if (page.IsTruncated != true) break;
+        }
+        while (true);
+    }
+
     public async Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellation)
     {
         try

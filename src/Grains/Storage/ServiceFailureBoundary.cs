@@ -45,6 +45,12 @@ public sealed class ServiceFailureBoundary(IBlobStore inner, string backend) : I
         while (await GuardAsync("list blobs", () => blobs.MoveNextAsync().AsTask(), cancellation)) yield return blobs.Current;
     }
 
+    public async IAsyncEnumerable<string> ListDocumentsAsync(string folder, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await using var keys = inner.ListDocumentsAsync(folder, cancellation).GetAsyncEnumerator(cancellation);
+        while (await GuardAsync($"list documents {folder}", () => keys.MoveNextAsync().AsTask(), cancellation)) yield return keys.Current;
+    }
+
     public Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellation) =>
         GuardAsync($"read document {key}", () => inner.ReadDocumentAsync(key, cancellation), cancellation);
 

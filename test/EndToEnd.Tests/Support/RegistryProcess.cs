@@ -61,8 +61,16 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
+    /// <summary>What a command needs to reach this process as an Orleans client.</summary>
+    public IReadOnlyDictionary<string, string> GatewayEnvironment => new Dictionary<string, string>
+    {
+        ["NIXERY_GATEWAY_PORT"] = _environment["NIXERY_GATEWAY_PORT"],
+    };
+
+    public Task<int> RunCommandAsync(params string[] arguments) => RunCommandAsync(arguments, null);
+
     /// <summary>Runs the executable with arguments (a command such as <c>popularity</c>) to its end; returns the exit code.</summary>
-    public async Task<int> RunCommandAsync(params string[] arguments)
+    public async Task<int> RunCommandAsync(string[] arguments, IReadOnlyDictionary<string, string>? overrides)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(_executable);
@@ -70,6 +78,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         start.Environment.Remove("NIX_PATH");
         start.Environment.Remove("NIX_REMOTE");
         foreach (var (name, value) in _environment) start.Environment[name] = value;
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -232,6 +232,17 @@ public abstract class BlobStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Listing_documents_names_every_key_under_a_folder_and_nothing_else()
+    {
+        await Store.WriteDocumentAsync("images/aaa", [1], null, None);
+        await Store.WriteDocumentAsync("images/b c:d", [2], null, None);
+        await Store.WriteDocumentAsync("images-not/x", [3], null, None);
+        await Store.WriteDocumentAsync("grains/x/state", [4], null, None);
+        Assert.Equal(["images/aaa", "images/b c:d"], (await Store.ListDocumentsAsync("images/", None).ToListAsync()).Order(StringComparer.Ordinal));
+        Assert.Empty(await Store.ListDocumentsAsync("nothing/", None).ToListAsync());
+    }
+
+    [Fact]
     public async Task Missing_documents_are_null()
     {
         Assert.Null(await Store.ReadDocumentAsync("grains/nobody/state", None));

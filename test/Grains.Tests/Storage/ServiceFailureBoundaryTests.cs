@@ -71,5 +71,6 @@ public class ServiceFailureBoundaryTests
         public Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellation) => Task.FromException<StoredDocument?>(failure);
         public Task<string> WriteDocumentAsync(string key, byte[] content, string? expectedETag, CancellationToken cancellation) => Task.FromException<string>(failure);
         public Task DeleteDocumentAsync(string key, string? expectedETag, CancellationToken cancellation) => Task.FromException(failure);
+        public IAsyncEnumerable<string> ListDocumentsAsync(string folder, CancellationToken cancellation) => throw failure;
     }
 }

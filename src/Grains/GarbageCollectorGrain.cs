@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Collection;
+using Nixery.Nix;
+
+namespace Nixery;
+
+/// <summary>
+/// Coordinates a garbage collection: images unused since the cut-off are
+/// expired through their own grains (so no grain keeps serving a manifest
+/// whose blobs are going), then blobs no remaining image references are
+/// swept, and this silo's Nix GC roots of images no longer kept are released.
+/// Not reentrant: collections run one at a time.
+/// </summary>
+public sealed class GarbageCollectorGrain(
+    ImageIndex index,
+    BlobSweeper sweeper,
+    IOptions<NixOptions> nixOptions,
+    TimeProvider clock,
+    ILogger<GarbageCollectorGrain> logger) : Grain, IGarbageCollectorGrain
+{
+    public async Task<CollectionReport> Collect(CollectionRequest request)
+    {
+        var cancellation = CancellationToken.None;
+        var expired = 0;
+        await foreach (var entry in index.ListAsync(cancellation))
+        {
+            if (entry.LastPulled >= request.UnusedBefore) continue;
+            if (request.DryRun || await GrainFactory.GetGrain<IImageGrain>(entry.Key).Expire(request.UnusedBefore)) expired++;
+        }
+
+        var kept = new List<ImageIndexEntry>();
+        await foreach (var entry in index.ListAsync(cancellation))
+        {
+            if (!request.DryRun || entry.LastPulled >= request.UnusedBefore) kept.Add(entry);
+        }
+        var live = kept.SelectMany(e => e.Blobs).Select(Digest.Parse).ToHashSet();
+        var now = clock.GetUtcNow();
+        var swept = await sweeper.SweepAsync(live, now, request.Grace, request.DryRun, cancellation);
+        var roots = request.DryRun ? 0 : GcRoots.ReleaseUnkept(nixOptions.Value.GcRootsPath, kept.Select(e => e.Key).ToHashSet(), now, request.Grace);
+
+        var report = new CollectionReport(kept.Count, expired, swept.Kept, swept.Marked, swept.Deleted, swept.BytesDeleted, roots, request.DryRun);
+        logger.LogInformation("garbage collection: {Report}", report);
+        return report;
+    }
+}
