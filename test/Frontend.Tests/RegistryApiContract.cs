@@ -22,6 +22,16 @@ public abstract class RegistryApiContract
     protected abstract Task<int> BuildsOfAsync(string name, string tag);
 
     [Fact]
+    public async Task The_index_page_tells_how_to_pull_from_this_host()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "registry.example:5000";
+        using var response = await Http.SendAsync(request);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("docker pull registry.example:5000/shell/git/htop", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task The_base_endpoint_answers_with_the_api_version()
     {
         foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
