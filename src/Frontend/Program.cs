@@ -5,18 +5,11 @@ using Nixery.Frontend.Hosting;
 // A frontend on its own: the registry's HTTP API as an Orleans client of the
 // silos, so the HTTP tier scales apart from the builders. Blobs are served
 // from the shared storage backend directly.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddNixeryEnvironment();
+var builder = RegistryHost.CreateBuilder(args);
+if (!RegistryHost.ConfigurationIsValid(builder.Configuration, needsSource: false)) return 2;
 
-var problems = ConfigurationCheck.Problems(builder.Configuration, needsSource: false);
-if (problems.Count > 0)
-{
-    foreach (var problem in problems) Console.Error.WriteLine($"nixery: configuration error: {problem}");
-    return 2;
-}
-
-var cluster = builder.Configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
-builder.WebHost.UseUrls($"http://0.0.0.0:{builder.Configuration.GetValue("Nixery:Port", 8080)}");
+var cluster = RegistryHost.Cluster(builder.Configuration);
+RegistryHost.ListenOnConfiguredPort(builder);
 // The Orleans client keeps retrying until a gateway answers; starting the
 // hosted services together lets HTTP (and /healthz) come up meanwhile, with
 // /readyz and registry calls reporting the cluster as unavailable.

@@ -7,15 +7,8 @@ using Nixery.Silo.Hosting;
 
 // A silo co-hosting the registry's HTTP frontend: the whole registry in one
 // process, or one of many silos of a cluster.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddNixeryEnvironment();
-
-var problems = ConfigurationCheck.Problems(builder.Configuration);
-if (problems.Count > 0)
-{
-    foreach (var problem in problems) Console.Error.WriteLine($"nixery: configuration error: {problem}");
-    return 2;
-}
+var builder = RegistryHost.CreateBuilder(args);
+if (!RegistryHost.ConfigurationIsValid(builder.Configuration, needsSource: true)) return 2;
 
 if (args is ["gc", .. var collectArguments])
     return await CollectCommand.RunAsync(builder.Configuration, collectArguments);
@@ -35,8 +28,8 @@ catch (Exception e) when (e is IOException or HttpRequestException or InvalidDat
     return 2;
 }
 
-var cluster = builder.Configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
-builder.WebHost.UseUrls($"http://0.0.0.0:{builder.Configuration.GetValue("Nixery:Port", 8080)}");
+var cluster = RegistryHost.Cluster(builder.Configuration);
+RegistryHost.ListenOnConfiguredPort(builder);
 builder.AddNixeryObservability();
 builder.Services
     .AddNixeryStorage(builder.Configuration)

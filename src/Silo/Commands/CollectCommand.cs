@@ -40,7 +40,7 @@ public static class CollectCommand
             }
         }
 
-        var cluster = configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
+        var cluster = RegistryHost.Cluster(configuration);
         var host = Host.CreateApplicationBuilder();
         host.Logging.SetMinimumLevel(LogLevel.Warning);
         host.UseOrleansClient(client => client.UseNixeryCluster(cluster));

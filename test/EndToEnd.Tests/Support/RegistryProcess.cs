@@ -59,8 +59,6 @@ public sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
-    public int? ProcessId => _process?.Id;
-
     /// <summary>What a command needs to reach this process as an Orleans client.</summary>
     public IReadOnlyDictionary<string, string> GatewayEnvironment => new Dictionary<string, string>
     {
@@ -72,14 +70,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     /// <summary>Runs the executable with arguments (a command such as <c>popularity</c>) to its end; returns the exit code.</summary>
     public async Task<int> RunCommandAsync(string[] arguments, IReadOnlyDictionary<string, string>? overrides)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(_executable);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment.Remove("NIX_PATH");
-        start.Environment.Remove("NIX_REMOTE");
-        foreach (var (name, value) in _environment) start.Environment[name] = value;
-        foreach (var (name, value) in overrides ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(arguments, overrides))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -92,12 +83,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     public async Task StartAsync()
     {
         lock (_log) _log.Clear();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(_executable);
-        start.Environment.Remove("NIX_PATH");
-        start.Environment.Remove("NIX_REMOTE");
-        foreach (var (name, value) in _environment) start.Environment[name] = value;
-        _process = Process.Start(start)!;
+        _process = Process.Start(StartInfo([], null))!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -143,29 +129,34 @@ public sealed class RegistryProcess : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>kill -9: no shutdown at all, as when a machine dies.</summary>
-    public async Task KillAsync()
+    /// <summary>kill -9 of the registry alone: no shutdown at all, as when a machine dies (its Nix builds go on, orphaned).</summary>
+    public Task KillAsync() => KillAsync(entireProcessTree: false);
+
+    public async ValueTask DisposeAsync() => await KillAsync(entireProcessTree: true);
+
+    private async Task KillAsync(bool entireProcessTree)
     {
         if (_process is null) return;
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: false);
+            _process.Kill(entireProcessTree);
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
         _process = null;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The executable with this process's environment, Nix's search path and remote store left out.</summary>
+    private ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? overrides)
     {
-        if (_process is null) return;
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-        _process = null;
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(_executable);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment.Remove("NIX_PATH");
+        start.Environment.Remove("NIX_REMOTE");
+        foreach (var (name, value) in _environment) start.Environment[name] = value;
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        return start;
     }
 
     private void Append(string? line)

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Nixery.Configuration;
+
+namespace Nixery.Frontend.Hosting;
+
+/// <summary>What every executable of the registry does before hosting: the same configuration, checked the same way.</summary>
+public static class RegistryHost
+{
+    /// <summary>
+    /// A builder with the registry's environment variables over appsettings.json,
+    /// read from the install directory whatever the working directory.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddNixeryEnvironment();
+        return builder;
+    }
+
+    /// <summary>Prints every configuration problem, naming its variable; true when there is none.</summary>
+    public static bool ConfigurationIsValid(IConfiguration configuration, bool needsSource)
+    {
+        var problems = ConfigurationCheck.Problems(configuration, needsSource);
+        foreach (var problem in problems) Console.Error.WriteLine($"nixery: configuration error: {problem}");
+        return problems.Count == 0;
+    }
+
+    public static NixeryClusterOptions Cluster(IConfiguration configuration) =>
+        configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
+
+    /// <summary>The registry API on every interface at <c>PORT</c>.</summary>
+    public static void ListenOnConfiguredPort(WebApplicationBuilder builder) =>
+        builder.WebHost.UseUrls($"http://0.0.0.0:{builder.Configuration.GetValue("Nixery:Port", 8080)}");
+}
