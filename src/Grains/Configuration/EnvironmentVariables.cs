@@ -42,6 +42,8 @@ public static class EnvironmentVariables
         new("NIX_TIMEOUT", "Nixery:Nix:BuilderTimeoutSeconds", "60", "Seconds one Nix builder may run (Nix's `--timeout`, as in Nixery).", Checks.PositiveInteger),
         new("NIXERY_BUILD_TIMEOUT", "Nixery:Nix:BuildTimeoutSeconds", "1200", "Seconds a whole image build may take: evaluation, builds, packing.", Checks.PositiveInteger),
         new("NIXERY_MAX_CONCURRENT_BUILDS", "Nixery:Nix:MaxConcurrentBuilds", "4", "Nix builds one silo runs at once; further builds queue.", Checks.PositiveInteger),
+        new("NIXERY_SANDBOX", "Nixery:Nix:Sandbox", "auto", "Nix builds in its sandbox: `auto` (when the host can create the sandbox's namespaces, checked once), `true` or `false`. Never falls back silently.", Checks.OneOf("auto", "true", "false")),
+        new("NIXERY_BUILD_USERS_GROUP", "Nixery:Nix:BuildUsersGroup", "auto", "Group of Nix's build users: `auto` (`nixbld` when running as root and it exists), a group name, or empty for none.", Checks.Any),
         new("NIXERY_GC_ROOTS", "Nixery:Nix:GcRootsPath", "STORAGE_PATH/gcroots", "Directory of Nix GC roots that keep served closures in the store.", Checks.Any),
         new("NIXERY_LOG_LINES", "Nixery:Nix:LogLines", "20", "Lines of a failed builder's log shown in the registry error.", Checks.PositiveInteger),
         new("NIXERY_SHELL_PACKAGES", "Nixery:Naming:ShellPackages", "bashInteractive,coreutils,moreutils,nano", "What the meta-package `shell` expands to (comma-separated).", Checks.Any, IsList: true),
