@@ -8,10 +8,11 @@ namespace Nixery.Sources;
 /// branches and tags only: pull-request and other refs (<c>refs/pull/*</c>)
 /// name commits nobody with push rights reviewed, so they are never fetched.
 /// Git runs without a terminal, so a repository that wants credentials fails
-/// instead of waiting for a password. Credentials in an http(s) URL never
-/// reach git's command line (world-readable in /proc/&lt;pid&gt;/cmdline) or
-/// the mirror's config: they travel as an <c>http.extraHeader</c> in git's
-/// environment, which only the registry's user can read.
+/// instead of waiting for a password. The URL never reaches git's command
+/// line (world-readable in /proc/&lt;pid&gt;/cmdline) or the mirror's config:
+/// it is a remote defined in git's environment, which only the registry's
+/// user can read, and user information in an http(s) URL travels as an
+/// <c>http.extraHeader</c> there too.
 /// </summary>
 public sealed class GitMirror
 {
@@ -20,7 +21,8 @@ public sealed class GitMirror
     private readonly string _directory;
     private readonly CommandRunner _runner;
     private readonly TimeSpan _timeout;
-    private readonly string _remote;
+    /// <summary>The remote's name; its URL is defined in git's environment only.</summary>
+    private const string Remote = "nixery";
     private readonly Dictionary<string, string?> _environment = new()
     {
         ["GIT_TERMINAL_PROMPT"] = "0",
@@ -31,12 +33,15 @@ public sealed class GitMirror
     public GitMirror(string url, string directory, CommandRunner runner, TimeSpan timeout)
     {
         (_directory, _runner, _timeout) = (directory, runner, timeout);
-        (_remote, var authorization) = SplitCredentials(url);
+        var (remote, authorization) = SplitCredentials(url);
+        _environment["GIT_CONFIG_KEY_0"] = $"remote.{Remote}.url";
+        _environment["GIT_CONFIG_VALUE_0"] = remote;
+        _environment["GIT_CONFIG_COUNT"] = "1";
         if (authorization is not null)
         {
-            _environment["GIT_CONFIG_COUNT"] = "1";
-            _environment["GIT_CONFIG_KEY_0"] = "http.extraHeader";
-            _environment["GIT_CONFIG_VALUE_0"] = authorization;
+            _environment["GIT_CONFIG_COUNT"] = "2";
+            _environment["GIT_CONFIG_KEY_1"] = "http.extraHeader";
+            _environment["GIT_CONFIG_VALUE_1"] = authorization;
         }
         Url = Redaction.Text(url);
     }
@@ -77,9 +82,9 @@ public sealed class GitMirror
 
     private async Task FetchIntoAsync(string directory, CancellationToken cancellation)
     {
-        await GitAsync(directory, ["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--end-of-options", _remote, .. RefSpecs], cancellation);
+        await GitAsync(directory, ["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--end-of-options", Remote, .. RefSpecs], cancellation);
         // HEAD of a bare repository made by init is not the remote's; ask the remote which branch it is.
-        var head = await GitAsync(directory, ["ls-remote", "--symref", "--end-of-options", _remote, "HEAD"], cancellation);
+        var head = await GitAsync(directory, ["ls-remote", "--symref", "--end-of-options", Remote, "HEAD"], cancellation);
         var branch = head.Split('\n').Select(l => l.Split('\t')[0])
             .FirstOrDefault(l => l.StartsWith("ref: refs/heads/", StringComparison.Ordinal))?["ref: ".Length..];
         if (branch is not null) await GitAsync(directory, ["symbolic-ref", "HEAD", branch], cancellation);
