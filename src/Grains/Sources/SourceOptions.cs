@@ -45,13 +45,9 @@ public sealed class SourceOptions
     /// <summary><c>NIXERY_ALLOWED_CHANNELS</c>: channel names (globs) a tag may select besides <c>NIXERY_CHANNEL</c>.</summary>
     public List<string>? AllowedChannels { get; set; }
 
-    public const string DefaultAllowedRefs = "refs/heads/*,refs/tags/*";
+    public GlobList RefPatterns => new(AllowedRefs ?? ["refs/heads/*", "refs/tags/*"]);
 
-    public const string DefaultAllowedChannels = "nixos-*,nixpkgs-*";
-
-    public GlobList RefPatterns => new(AllowedRefs ?? [.. DefaultAllowedRefs.Split(',')]);
-
-    public GlobList ChannelPatterns => new(AllowedChannels ?? [.. DefaultAllowedChannels.Split(',')]);
+    public GlobList ChannelPatterns => new(AllowedChannels ?? ["nixos-*", "nixpkgs-*"]);
 
     /// <summary>
     /// <c>NIXERY_ALLOW_COMMITS</c>: whether a tag may name a nixpkgs commit.
