@@ -18,6 +18,13 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
     public static RegistryError DigestInvalid(string digest) => new(400, "DIGEST_INVALID", $"invalid digest '{digest}'", new { digest });
     public static RegistryError NotFound(string path) => new(404, "NAME_UNKNOWN", $"no such endpoint: {path}");
 
+    /// <summary>Credentials are missing, wrong or expired; <paramref name="challenge"/> tells the client where to get a token.</summary>
+    public static RegistryError Unauthorized(string message, string challenge) =>
+        new(401, "UNAUTHORIZED", message) { Challenge = challenge };
+
+    /// <summary>The client is known but may not do this.</summary>
+    public static RegistryError Denied(string message, object? detail = null) => new(403, "DENIED", message, detail);
+
     public static RegistryError ReadOnly(string method) =>
         new(405, "UNSUPPORTED", $"{method} is not supported: this registry is read-only; images are built from package names when pulled");
 
@@ -26,9 +33,13 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
 
     public static RegistryError Unavailable(string message) => new(503, "UNKNOWN", message);
 
+    /// <summary>The <c>WWW-Authenticate</c> value of a 401.</summary>
+    public string? Challenge { get; init; }
+
     public async Task ExecuteAsync(HttpContext context)
     {
         context.Response.StatusCode = Status;
+        if (Challenge is not null) context.Response.Headers.WWWAuthenticate = Challenge;
         context.Response.ContentType = "application/json";
         if (Status == 405) context.Response.Headers.Allow = "GET, HEAD";
         if (Status == 503) context.Response.Headers.RetryAfter = "30";
