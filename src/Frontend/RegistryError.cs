@@ -9,7 +9,8 @@ namespace Nixery.Frontend;
 /// error code and a message for the person at the client (skopeo, podman and
 /// docker print it). Every error body is written here, as
 /// <c>{"errors":[{"code","message","detail"}]}</c> with a JSON content type
-/// (Nixery sent its errors as text/plain).
+/// (Nixery sent its errors as text/plain). Messages quote URLs of sources and
+/// storage; their credentials and query strings are masked here as a last line.
 /// </summary>
 public sealed record RegistryError(int Status, string Code, string Message, object? Detail = null) : IResult
 {
@@ -19,6 +20,13 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
     public static RegistryError DigestInvalid(string digest) => new(StatusCodes.Status400BadRequest, "DIGEST_INVALID", $"invalid digest '{digest}'", new { digest });
     public static RegistryError NotFound(string path) => new(StatusCodes.Status404NotFound, "NAME_UNKNOWN", $"no such endpoint: {path}");
 
+    /// <summary>Credentials are missing, wrong or expired; <paramref name="challenge"/> tells the client where to get a token.</summary>
+    public static RegistryError Unauthorized(string message, string challenge) =>
+        new(StatusCodes.Status401Unauthorized, "UNAUTHORIZED", message) { Challenge = challenge };
+
+    /// <summary>The client is known but may not do this.</summary>
+    public static RegistryError Denied(string message, object? detail = null) => new(StatusCodes.Status403Forbidden, "DENIED", message, detail);
+
     public static RegistryError ReadOnly(string method) =>
         new(StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", $"{method} is not supported: this registry is read-only; images are built from package names when pulled");
 
@@ -27,15 +35,19 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
 
     public static RegistryError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "UNKNOWN", message);
 
+    /// <summary>The <c>WWW-Authenticate</c> value of a 401.</summary>
+    public string? Challenge { get; init; }
+
     public async Task ExecuteAsync(HttpContext context)
     {
         context.Response.StatusCode = Status;
+        if (Challenge is not null) context.Response.Headers.WWWAuthenticate = Challenge;
         context.Response.ContentType = MediaTypes.Json;
         if (Status == StatusCodes.Status405MethodNotAllowed) context.Response.Headers.Allow = "GET, HEAD";
         if (Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "30";
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
-            errors = new[] { new { code = Code, message = Message, detail = Detail } },
+            errors = new[] { new { code = Code, message = Redaction.Text(Message), detail = Detail } },
         });
         context.Response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(body, context.RequestAborted);

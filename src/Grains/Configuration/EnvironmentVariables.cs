@@ -1,3 +1,4 @@
+using Nixery.Access;
 using Nixery.Collection;
 using Nixery.Naming;
 using Nixery.Nix;
@@ -30,6 +31,9 @@ public static class EnvironmentVariables
         new("NIXERY_DEFAULT_TAG", "Nixery:Source:DefaultTag", "the repository's HEAD", "The git branch, tag or commit that the image tag `latest` means.", Checks.Any),
         new("NIXERY_CHANNEL", "Nixery:Source:Channel", "", "nixpkgs channel or commit fetched as a tarball; the revision of `latest`, other tags name other channels or commits.", Checks.Any),
         new("NIXERY_CHANNEL_URL", "Nixery:Source:ChannelUrl", Value<SourceOptions>(o => o.ChannelUrl), "Where `<channel or commit>.tar.gz` is downloaded from.", Checks.HttpUrl),
+        new("NIXERY_ALLOWED_REFS", "Nixery:Source:AllowedRefs", Value<SourceOptions>(o => o.RefPatterns.Patterns), "Git: refs (full names, `*` and `?` globs) whose commits may be built; a commit named by hash must be reachable from one. Only branches and tags are fetched, never `refs/pull/*`.", Checks.Any, IsList: true),
+        new("NIXERY_ALLOWED_CHANNELS", "Nixery:Source:AllowedChannels", Value<SourceOptions>(o => o.ChannelPatterns.Patterns), "Channel: channel names (globs) a tag may select besides `NIXERY_CHANNEL`.", Checks.Any, IsList: true),
+        new("NIXERY_ALLOW_COMMITS", "Nixery:Source:AllowCommits", Value<SourceOptions>(o => o.AllowCommits), "Channel: whether a tag may name a nixpkgs commit (GitHub serves commits of forks and pull requests under the same URL).", Checks.Boolean),
         new("NIXERY_SOURCE_TIMEOUT", "Nixery:Source:TimeoutSeconds", Value<SourceOptions>(o => o.TimeoutSeconds), "Seconds one fetch of a repository or tarball may take.", Checks.PositiveInteger),
         new("NIXERY_SOURCE_CACHE", "Nixery:Source:CachePath", "`$TMPDIR/nixery/sources`", "Where git mirrors and downloaded tarballs are kept.", Checks.Any),
         new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", Value<SourceOptions>(o => o.RefreshSeconds), "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
@@ -49,6 +53,8 @@ public static class EnvironmentVariables
         new("NIX_TIMEOUT", "Nixery:Nix:BuilderTimeoutSeconds", Value<NixOptions>(o => o.BuilderTimeoutSeconds), "Seconds one Nix builder may run (Nix's `--timeout`, as in Nixery).", Checks.PositiveInteger),
         new("NIXERY_BUILD_TIMEOUT", "Nixery:Nix:BuildTimeoutSeconds", Value<NixOptions>(o => o.BuildTimeoutSeconds), "Seconds a whole image build may take: evaluation, builds, packing.", Checks.PositiveInteger),
         new("NIXERY_MAX_CONCURRENT_BUILDS", "Nixery:Nix:MaxConcurrentBuilds", Value<NixOptions>(o => o.MaxConcurrentBuilds), "Nix builds one silo runs at once; further builds queue.", Checks.PositiveInteger),
+        new("NIXERY_SANDBOX", "Nixery:Nix:Sandbox", Value<NixOptions>(o => o.Sandbox), "Nix builds in its sandbox: `auto` (when the host can create the sandbox's namespaces, checked once), `true` or `false`. Never falls back silently.", Checks.OneOf("auto", "true", "false")),
+        new("NIXERY_BUILD_USERS_GROUP", "Nixery:Nix:BuildUsersGroup", Value<NixOptions>(o => o.BuildUsersGroup), "Group of Nix's build users: `auto` (`nixbld` when running as root and it exists), a group name, or empty for none.", Checks.Any),
         new("NIXERY_GC_ROOTS", "Nixery:Nix:GcRootsPath", "`STORAGE_PATH/gcroots`", "Directory of Nix GC roots that keep served closures in the store.", Checks.Any),
         new("NIXERY_LOG_LINES", "Nixery:Nix:LogLines", Value<NixOptions>(o => o.LogLines), "Lines of a failed builder's log shown in the registry error.", Checks.PositiveInteger),
         new("NIXERY_SHELL_PACKAGES", "Nixery:Naming:ShellPackages", Value<NamingOptions>(o => o.ShellPackages), "What the meta-package `shell` expands to (comma-separated).", Checks.Any, IsList: true),
@@ -70,6 +76,12 @@ public static class EnvironmentVariables
         new("NIXERY_GC_INTERVAL", "Nixery:Collection:IntervalHours", Value<CollectionOptions>(o => o.IntervalHours), "Hours between scheduled garbage collections; `0`: only when `Nixery.Silo gc` is run.", Checks.NonNegativeNumber),
         new("NIXERY_GC_RETENTION", "Nixery:Collection:RetentionDays", Value<CollectionOptions>(o => o.RetentionDays), "Days an image is kept after it was last pulled.", Checks.NonNegativeNumber),
         new("NIXERY_GC_GRACE", "Nixery:Collection:GraceMinutes", Value<CollectionOptions>(o => o.GraceMinutes), "Minutes a blob must stay unreferenced, across two collections, before it is deleted; longer than NIXERY_BUILD_TIMEOUT.", Checks.NonNegativeNumber),
+        new("NIXERY_AUTH_HTPASSWD", "Nixery:Auth:HtpasswdFile", "", "htpasswd file of bcrypt entries (`htpasswd -B`); setting it turns token authentication on.", Checks.ExistingFile),
+        new("NIXERY_AUTH_KEY_FILE", "Nixery:Auth:KeyFile", "generated", "PEM private key (P-256 for ES256, or RSA ≥ 2048 bits for RS256) that signs tokens; unset: one is generated and kept on the storage backend.", Checks.ExistingFile),
+        new("NIXERY_AUTH_ANONYMOUS", "Nixery:Auth:Anonymous", Value<AuthOptions>(o => o.Anonymous.ToString().ToLowerInvariant()), "With authentication on, what clients without credentials may do: `none`, `cached` (pull images already built) or `all`.", Checks.OneOf("none", "cached", "all")),
+        new("NIXERY_AUTH_POLICY", "Nixery:Auth:PolicyFile", "", "Policy file (YAML or JSON): which users and groups may pull and build which names and tags, and who are operators; unset: every user may do everything.", Checks.ExistingFile),
+        new("NIXERY_AUTH_TOKEN_LIFETIME", "Nixery:Auth:TokenLifetimeSeconds", Value<AuthOptions>(o => o.TokenLifetimeSeconds), "Seconds an access token is valid.", Checks.IntegerBetween(10, 86400)),
+        new("NIXERY_EXTERNAL_URL", "Nixery:Auth:ExternalUrl", "from the request", "Base URL clients reach the registry at (`https://registry.example.com`), for the token realm; unset: taken from the request's Host header.", Checks.HttpUrl),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", Value<BuildPolicy>(o => o.FailureBackoffSeconds), "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 
