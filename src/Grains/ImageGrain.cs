@@ -90,7 +90,9 @@ public sealed class ImageGrain(
         try
         {
             var image = await builder.BuildAsync(request, new LayerGrains(GrainFactory, publisher), limit.Token);
+            var recording = System.Diagnostics.Stopwatch.GetTimestamp();
             await RecordAsync(request, image);
+            metrics.Stage("record", recording);
             _failure = null;
             _blobsVerified = true;
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: true);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,18 +19,25 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     /// <summary>Nix may otherwise colour its messages; they are shown to clients.</summary>
     private static readonly Dictionary<string, string?> Environment = new() { ["NO_COLOR"] = "1" };
 
-    public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
+    /// <param name="stage">Told each stage's name and its start (a Stopwatch timestamp) as it ends: evaluate, realise, closure.</param>
+    public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation, Action<string, long>? stage = null)
     {
+        var started = Stopwatch.GetTimestamp();
         var selection = await SelectAsync(request.Source, request.Packages, request.Platform, cancellation);
+        stage?.Invoke("evaluate", started);
         if (selection.Missing.Count > 0)
         {
             throw new BuildFailedException(new BuildError(BuildErrorKind.PackagesNotFound,
                 $"Could not find Nix packages: {string.Join(", ", selection.Missing)}", selection.Missing));
         }
         var outputs = selection.Found.SelectMany(p => p.Outputs).ToArray();
+        started = Stopwatch.GetTimestamp();
         await RealiseAsync(outputs, gcRoot, cancellation);
+        stage?.Invoke("realise", started);
         var roots = outputs.Select(o => o.Path).Distinct().ToArray();
+        started = Stopwatch.GetTimestamp();
         var graph = await ClosureAsync(roots, cancellation);
+        stage?.Invoke("closure", started);
         return new NixBuild(graph, roots);
     }
 
