@@ -47,8 +47,11 @@ trap cleanup EXIT
 echo "building (Release)" >&2
 dotnet build -c Release src/Silo -v q -nologo >/dev/null
 dotnet build -c Release src/Frontend -v q -nologo >/dev/null
-silo_dll="$repo/src/Silo/bin/Release/net10.0/Nixery.Silo.dll"
-frontend_dll="$repo/src/Frontend/bin/Release/net10.0/Nixery.Frontend.dll"
+# Copies, so that a rebuild while the benchmark runs cannot change what it measures.
+cp -r src/Silo/bin/Release/net10.0 "$work/silo"
+cp -r src/Frontend/bin/Release/net10.0 "$work/frontend"
+silo_dll="$work/silo/Nixery.Silo.dll"
+frontend_dll="$work/frontend/Nixery.Frontend.dll"
 
 pkgs="$work/pkgs"
 mkdir -p "$pkgs"
@@ -97,9 +100,9 @@ pair() {
 # blob_mbs URL STREAMS TRANSFERS: MB/s over all streams.
 blob_mbs() {
   local url=$1 streams=$2 transfers=$3 t0 t1 urls=() i
-  for i in $(seq "$transfers"); do urls+=("$url"); done
+  for i in $(seq "$transfers"); do urls+=(-o /dev/null "$url"); done
   t0=$(now)
-  for i in $(seq "$streams"); do curl -sf -o /dev/null -w '%{size_download}\n' "${urls[@]}" >>"$work/blob-$streams" & done
+  for i in $(seq "$streams"); do curl -s -w '%{size_download}\n' "${urls[@]}" >>"$work/blob-$streams" & done
   wait
   t1=$(now)
   local bytes; bytes=$(awk '{s+=$1} END {print s}' "$work/blob-$streams"); rm -f "$work/blob-$streams"
