@@ -26,7 +26,7 @@ public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var revision = await source.ResolveAsync(tag, CancellationToken.None);
             metrics.Stage("resolve", started);
-            return new ResolvedImage(new ImageRequest(selection.Packages, selection.Platform, revision, recipe.Describe()), null);
+            return new ResolvedImage(new ImageRequest(selection.Packages, selection.Platform, revision, recipe.Describe()), null, source.LifetimeOf(tag));
         }
         catch (BuildFailedException e)
         {

@@ -42,6 +42,9 @@ public sealed partial class ChannelPackageSource : IPackageSource
         return channel.Revision.GetAsync(token => FetchAsync(channel, token), cancellation);
     }
 
+    public TimeSpan LifetimeOf(string tag) =>
+        IsCommit().IsMatch(tag == PathPackageSource.LatestTag ? _options.Channel! : tag) ? Forever : _options.Refresh;
+
     public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) =>
         Task.FromResult<IReadOnlyList<string>>([PathPackageSource.LatestTag]);
 
@@ -82,7 +85,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
         return entries.Length == 1 && Directory.Exists(entries[0]) ? entries[0] : unpacked;
     }
 
-    private static readonly TimeSpan Forever = TimeSpan.FromDays(365 * 100);
+    internal static readonly TimeSpan Forever = TimeSpan.FromDays(365 * 100);
 
     [GeneratedRegex("^[0-9a-f]{40}$")]
     private static partial Regex IsCommit();
