@@ -11,13 +11,13 @@ using Nixery.Storage;
 namespace Nixery.Images;
 
 /// <summary>
-/// The image pipeline, stage by stage: Nix builds the packages, the closure
+/// The image pipeline, stage by stage: Nix (an <see cref="IClosureBuilder"/>) builds the packages, the closure
 /// is grouped into layers (each obtained from an <see cref="ILayerSource"/>,
 /// concurrently), the customisation layer is packed, and the config and both
 /// manifests are stored. Plain C#: the image grain calls it once per image.
 /// </summary>
 public sealed class ImageBuilder(
-    NixBuilder nix,
+    IClosureBuilder nix,
     BuildSlots slots,
     ILayeringStrategy layering,
     IOptions<LayeringOptions> layeringOptions,
@@ -26,6 +26,7 @@ public sealed class ImageBuilder(
     IBlobStore store,
     IOptions<NixOptions> nixOptions,
     RegistryMetrics metrics,
+    TimeProvider clock,
     ILogger<ImageBuilder> logger)
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
@@ -70,7 +71,7 @@ public sealed class ImageBuilder(
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
         metrics.Stage("manifest", started);
-        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, DateTimeOffset.UtcNow);
+        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
     }
 
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
@@ -79,7 +80,7 @@ public sealed class ImageBuilder(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var build = await nix.BuildAsync(request, gcRoot, cancellation, metrics.Stage);
+            var build = await nix.BuildAsync(request, gcRoot, cancellation);
             metrics.NixBuildFinished(Stopwatch.GetElapsedTime(started), null);
             return build;
         }
@@ -111,8 +112,7 @@ public sealed class ImageBuilder(
         var digest = Digest.Sha256(content);
         try
         {
-            var stored = await store.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), digest, cancellation);
-            return new BlobReference(stored.Digest, stored.Size);
+            return await store.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), digest, cancellation);
         }
         catch (Exception e) when (e is IOException or BlobDigestMismatchException or UnauthorizedAccessException)
         {

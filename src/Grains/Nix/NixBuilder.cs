@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Layering;
+using Nixery.Metrics;
 using Nixery.Processes;
 
 namespace Nixery.Nix;
@@ -12,19 +13,19 @@ namespace Nixery.Nix;
 /// (names travel as JSON data, never as code), build them under a GC root,
 /// and read the runtime closure with sizes and references.
 /// </summary>
-public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger)
+/// <param name="metrics">Where the durations of evaluation, realisation and the closure query go (the stages of a cold pull).</param>
+public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger, RegistryMetrics? metrics = null) : IClosureBuilder
 {
     private readonly NixOptions _options = options.Value;
 
     /// <summary>Nix may otherwise colour its messages; they are shown to clients.</summary>
     private static readonly Dictionary<string, string?> Environment = new() { ["NO_COLOR"] = "1" };
 
-    /// <param name="stage">Told each stage's name and its start (a Stopwatch timestamp) as it ends: evaluate, realise, closure.</param>
-    public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation, Action<string, long>? stage = null)
+    public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
         var selection = await SelectAsync(request.Source, request.Packages, request.Platform, cancellation);
-        stage?.Invoke("evaluate", started);
+        metrics?.Stage("evaluate", started);
         if (selection.Missing.Count > 0)
         {
             throw new BuildFailedException(new BuildError(BuildErrorKind.PackagesNotFound,
@@ -33,11 +34,11 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         var outputs = selection.Found.SelectMany(p => p.Outputs).ToArray();
         started = Stopwatch.GetTimestamp();
         await RealiseAsync(outputs, gcRoot, cancellation);
-        stage?.Invoke("realise", started);
+        metrics?.Stage("realise", started);
         var roots = outputs.Select(o => o.Path).Distinct().ToArray();
         started = Stopwatch.GetTimestamp();
         var graph = await ClosureAsync(roots, cancellation);
-        stage?.Invoke("closure", started);
+        metrics?.Stage("closure", started);
         return new NixBuild(graph, roots);
     }
 
