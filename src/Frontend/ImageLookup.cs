@@ -13,9 +13,23 @@ public sealed class ImageLookup(IGrainFactory grains)
     /// <param name="cancellation">Ends only this caller's wait: the build goes on in the grain for everyone else.</param>
     public async Task<Outcome> FindAsync(string name, string tag, CancellationToken cancellation)
     {
-        var resolved = await grains.GetGrain<IResolverGrain>(0).Resolve(name, tag);
-        if (resolved.Request is null) return new Outcome(null, resolved.Error, TimeSpan.Zero);
-        var result = await grains.GetImageAsync(resolved.Request, cancellation);
+        var resolved = await ResolveAsync(name, tag);
+        return resolved.Request is null ? new Outcome(null, resolved.Error, TimeSpan.Zero) : await AwaitAsync(resolved, cancellation);
+    }
+
+    public Task<ResolvedImage> ResolveAsync(string name, string tag) => grains.GetGrain<IResolverGrain>(0).Resolve(name, tag);
+
+    /// <summary>Starts or joins the build of a resolved image and waits for its outcome.</summary>
+    public async Task<Outcome> AwaitAsync(ResolvedImage resolved, CancellationToken cancellation)
+    {
+        var result = await grains.GetImageAsync(resolved.Request!, cancellation);
         return new Outcome(result.Image, result.Error, resolved.Lifetime);
+    }
+
+    /// <summary>Built, or being built by someone who may: joining a build starts nothing.</summary>
+    public async Task<bool> ExistsAsync(ImageRequest request)
+    {
+        var status = await grains.GetGrain<IImageGrain>(request.Key()).Status();
+        return status.State is ImageState.Built or ImageState.Building;
     }
 }

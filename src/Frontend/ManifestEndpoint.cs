@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.Manifests;
 using Nixery.Naming;
@@ -28,7 +29,17 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, IB
         if (cache.TryGet(route.Name, route.Reference, out var cached)) return cached.For(mediaType).Result;
 
         var epoch = await cache.EpochForFillAsync();
-        var found = await lookup.FindAsync(route.Name, route.Reference, context.RequestAborted);
+        var resolved = await lookup.ResolveAsync(route.Name, route.Reference);
+        if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
+        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !await lookup.ExistsAsync(resolved.Request))
+        {
+            var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
+            return permission.Anonymous
+                ? RegistryError.Unauthorized(message + "; sign in to build it",
+                    context.RequestServices.GetRequiredService<RegistryAccess>().Challenge(context.Request, Access.ResourceScope.PullOf(route.Name)))
+                : RegistryError.Denied(message, new { name = route.Name, tag = route.Reference });
+        }
+        var found = await lookup.AwaitAsync(resolved, context.RequestAborted);
         if (found.Image is not { } image) return ErrorFor(found.Error!, route);
         var prepared = new PreparedImage(image);
         if (epoch is { } number) cache.Add(route.Name, route.Reference, prepared, found.Lifetime, number);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Nixery.Metrics;
 using Nixery.Storage;
@@ -23,6 +24,9 @@ public static class RegistryEndpoints
         services.AddSingleton<ManifestEndpoint>();
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
+        services.AddSingleton<TokenEndpoint>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RegistryAccess>();
         return services;
     }
 
@@ -31,6 +35,8 @@ public static class RegistryEndpoints
         // Resolved once: the hot path does no service lookups.
         var resources = new Resources(app.ServiceProvider);
         app.MapGet("/", IndexPage.Render);
+        app.MapGet("/token", (HttpContext context, TokenEndpoint tokens) => tokens.GetAsync(context));
+        app.MapPost("/token", (HttpContext context, TokenEndpoint tokens) => tokens.PostAsync(context)).DisableAntiforgery();
         app.Map("/v2", context => DispatchAsync(context, "", resources));
         app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? "", resources));
         return app;
@@ -51,7 +57,8 @@ public static class RegistryEndpoints
         IResult result;
         try
         {
-            result = await RouteAsync(context, route, resources);
+            // Authorization first: the manifest cache answers only requests that got past it.
+            result = await RegistryAuthorization.CheckAsync(context, route) ?? await RouteAsync(context, route, resources);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
