@@ -12,7 +12,7 @@ namespace Nixery.Frontend;
 /// to an image request and asks that image's grain, which builds it once for
 /// every caller; a digest is served from storage, exactly as stored.
 /// </summary>
-public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILogger<ManifestEndpoint> logger)
+public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ColdBuildLimiter coldBuilds, ILogger<ManifestEndpoint> logger)
 {
     /// <summary>Manifests of ours are a few KiB; anything larger is not one.</summary>
     private const long MaxManifestSize = 4 * 1024 * 1024;
@@ -28,13 +28,19 @@ public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILo
         if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
 
         var request = resolved.Request;
-        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !await ExistsAsync(request))
+        var exists = await ExistsAsync(request);
+        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !exists)
         {
             var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
             return permission.Anonymous
                 ? RegistryError.Unauthorized(message + "; sign in to build it",
                     context.RequestServices.GetRequiredService<RegistryAccess>().Challenge(context.Request, Access.ResourceScope.PullOf(route.Name)))
                 : RegistryError.Denied(message, new { name = route.Name, tag = route.Reference });
+        }
+        if (!exists && !coldBuilds.TryStart(context.Connection.RemoteIpAddress))
+        {
+            return RegistryError.TooManyRequests(
+                $"this client started more than {coldBuilds.PerMinute} builds in a minute (NIXERY_COLD_BUILDS_PER_CLIENT); try again later");
         }
         // The request's abort token only ends this caller's wait; the build
         // itself goes on in the grain for everyone else who wants the image.
@@ -74,6 +80,10 @@ public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILo
                 // The image cannot exist as asked; clients show the message,
                 // which names the failed derivation and its log.
                 return RegistryError.ManifestUnknown($"image build failed: {error.Message}", detail);
+            case BuildErrorKind.Busy:
+                return RegistryError.TooManyRequests(error.Message);
+            case BuildErrorKind.TooLarge:
+                return RegistryError.Denied(error.Message, detail);
             case BuildErrorKind.TimedOut:
             case BuildErrorKind.SourceUnavailable:
                 return RegistryError.Unavailable(error.Message);

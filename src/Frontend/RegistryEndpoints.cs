@@ -20,6 +20,8 @@ public static class RegistryEndpoints
     public static IServiceCollection AddRegistryFrontend(this IServiceCollection services)
     {
         services.AddSingleton<ManifestEndpoint>();
+        services.AddSingleton(sp => new ColdBuildLimiter(
+            Hosting.RegistryHost.Registry(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()).ColdBuildsPerClient));
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
         services.AddSingleton<TokenEndpoint>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Nixery.Images;
 using Nixery.Naming;
 using Nixery.Sources;
@@ -10,7 +11,7 @@ namespace Nixery;
 /// state, no single owner, as many activations as there are callers.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, ImageRecipe recipe) : Grain, IResolverGrain
+public sealed class ResolverGrain(ImageNameParser names, IOptions<NamingOptions> naming, IPackageSource source, ImageRecipe recipe) : Grain, IResolverGrain
 {
     public async Task<ResolvedImage> Resolve(string repository, string tag)
     {
@@ -20,6 +21,12 @@ public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, 
             return new ResolvedImage(null, BuildError.Of(BuildErrorKind.UnknownRevision, $"invalid tag '{tag}'"));
 
         var selection = names.Parse(repository);
+        // Refused before the tag is resolved: an oversized name costs no source work.
+        if (selection.Packages.Count > naming.Value.MaxPackages)
+        {
+            return new ResolvedImage(null, BuildError.Of(BuildErrorKind.TooLarge,
+                $"the image asks for {selection.Packages.Count} packages, more than {naming.Value.MaxPackages} (NIXERY_MAX_PACKAGES)"));
+        }
         try
         {
             var revision = await source.ResolveAsync(tag, CancellationToken.None);
