@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Nixery.Images;
+using Nixery.Metrics;
 using Nixery.Naming;
 using Nixery.Sources;
 using Orleans.Concurrency;
@@ -11,7 +12,7 @@ namespace Nixery;
 /// state, no single owner, as many activations as there are callers.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ResolverGrain(ImageNameParser names, IOptions<NamingOptions> naming, IPackageSource source, ImageRecipe recipe) : Grain, IResolverGrain
+public sealed class ResolverGrain(ImageNameParser names, IOptions<NamingOptions> naming, IPackageSource source, ImageRecipe recipe, RegistryMetrics metrics) : Grain, IResolverGrain
 {
     public async Task<ResolvedImage> Resolve(string repository, string tag)
     {
@@ -29,8 +30,10 @@ public sealed class ResolverGrain(ImageNameParser names, IOptions<NamingOptions>
         }
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var revision = await source.ResolveAsync(tag, CancellationToken.None);
-            return new ResolvedImage(new ImageRequest(selection.Packages, selection.Platform, revision, recipe.Describe()), null);
+            metrics.Stage("resolve", started);
+            return new ResolvedImage(new ImageRequest(selection.Packages, selection.Platform, revision, recipe.Describe()), null, source.LifetimeOf(tag));
         }
         catch (BuildFailedException e)
         {
