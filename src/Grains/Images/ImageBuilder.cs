@@ -29,7 +29,7 @@ public sealed class ImageBuilder(
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
 
-    public async Task<BuiltImage> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
+    public async Task<ImageBuild> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
     {
         var key = request.Key();
         NixBuild build;
@@ -60,7 +60,8 @@ public sealed class ImageBuilder(
         var oci = ImageManifest.Oci(configBlob, allLayers);
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
-        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, DateTimeOffset.UtcNow);
+        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, DateTimeOffset.UtcNow);
+        return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
     }
 
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)

@@ -21,11 +21,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
     {
         var selection = await SelectAsync(request.Source, request.Packages, request.Platform, cancellation);
-        if (selection.Missing.Count > 0)
-        {
-            throw new BuildFailedException(new BuildError(BuildErrorKind.PackagesNotFound,
-                $"Could not find Nix packages: {string.Join(", ", selection.Missing)}", selection.Missing));
-        }
+        if (selection.Missing.Count > 0) throw new BuildFailedException(BuildError.PackagesMissing(selection.Missing));
         var outputs = selection.Found.SelectMany(p => p.Outputs).ToArray();
         await RealiseAsync(outputs, gcRoot, cancellation);
         var roots = outputs.Select(o => o.Path).Distinct().ToArray();
@@ -61,6 +57,17 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         return document.RootElement.EnumerateArray()
             .Select(p => (p.GetProperty("name").GetString()!, p.GetProperty("drvPath").GetString()!))
             .ToArray();
+    }
+
+    /// <summary>The package catalogue of a revision as list-catalogue.nix prints it (JSON): evaluation only, nothing is built.</summary>
+    public async Task<string> ListCatalogueAsync(SourceRevision source, Platform platform, CancellationToken cancellation)
+    {
+        var result = await RunAsync("nix-instantiate",
+            ["--eval", "--strict", "--json", "--read-write-mode", NixExpressions.ListCatalogue,
+             "--argstr", "source", source.NixSource, "--argstr", "system", platform.NixSystem],
+            cancellation);
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
+        return result.Output;
     }
 
     /// <summary>
