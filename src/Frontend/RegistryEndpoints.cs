@@ -26,7 +26,6 @@ public static class RegistryEndpoints
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", IndexPage.Render);
         app.Map("/v2", context => DispatchAsync(context, ""));
         app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? ""));
         return app;

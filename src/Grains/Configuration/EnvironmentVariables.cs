@@ -60,6 +60,8 @@ public static class EnvironmentVariables
         new("NIXERY_GC_INTERVAL", "Nixery:Collection:IntervalHours", "0", "Hours between scheduled garbage collections; `0`: only when `Nixery.Silo gc` is run.", Checks.NonNegativeNumber),
         new("NIXERY_GC_RETENTION", "Nixery:Collection:RetentionDays", "30", "Days an image is kept after it was last pulled.", Checks.NonNegativeNumber),
         new("NIXERY_GC_GRACE", "Nixery:Collection:GraceMinutes", "60", "Minutes a blob must stay unreferenced, across two collections, before it is deleted; longer than NIXERY_BUILD_TIMEOUT.", Checks.NonNegativeNumber),
+        new("NIXERY_EXTERNAL_URL", "Nixery:ExternalUrl", "", "URL clients reach the registry at; its host goes into the pull commands of the web page. Unset: the request's host.", Checks.HttpUrl),
+        new("NIXERY_WEB_BUILDS", "Nixery:Web:ShowBuilds", "false", "Serve `/builds`, the operators' list of recent builds and failures with their logs.", Checks.Boolean),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", "30", "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 
