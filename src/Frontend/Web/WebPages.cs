@@ -46,7 +46,8 @@ public static class WebPages
                 <p><a id="open-image" href="#">Build it and see its layers</a></p>
               </section>
             </main>
-            <footer><p>A leading <code>shell</code> adds bash, coreutils, moreutils and nano; <code>arm64</code> builds for aarch64.
+            <footer><p>For example: <code>docker pull {Html.Encode(host)}/shell/git/htop</code>. Each path segment is a package;
+            a leading <code>shell</code> adds bash, coreutils, moreutils and nano; <code>arm64</code> builds for aarch64.
             Nested package sets use dots. The tag selects the revision of the package set.</p></footer>
             """);
     }
