@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Nixery.Metrics;
 using Nixery.Storage;
@@ -21,11 +22,16 @@ public static class RegistryEndpoints
         services.AddSingleton<ManifestEndpoint>();
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
+        services.AddSingleton<TokenEndpoint>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RegistryAccess>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/token", (HttpContext context, TokenEndpoint tokens) => tokens.GetAsync(context));
+        app.MapPost("/token", (HttpContext context, TokenEndpoint tokens) => tokens.PostAsync(context)).DisableAntiforgery();
         app.Map("/v2", context => DispatchAsync(context, ""));
         app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? ""));
         return app;
@@ -38,7 +44,7 @@ public static class RegistryEndpoints
         IResult result;
         try
         {
-            result = await RouteAsync(context, route);
+            result = await RegistryAuthorization.CheckAsync(context, route) ?? await RouteAsync(context, route);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -88,7 +94,7 @@ public static class RegistryEndpoints
             RegistryRoute.Manifest manifest => await services.GetRequiredService<ManifestEndpoint>().GetAsync(context, manifest),
             RegistryRoute.Blob blob => await services.GetRequiredService<BlobEndpoint>().GetAsync(context, blob),
             RegistryRoute.Tags tags => await services.GetRequiredService<TagsEndpoint>().GetAsync(context, tags),
-            RegistryRoute.Upload upload => new RegistryError(404, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
+            RegistryRoute.Upload upload => new RegistryError(StatusCodes.Status404NotFound, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
             _ => RegistryError.NotFound(context.Request.Path),
         };
     }

@@ -34,6 +34,7 @@ RegistryHost.ListenOnConfiguredPort(builder);
 builder.AddNixeryObservability();
 builder.Services
     .AddNixeryStorage(builder.Configuration)
+    .AddNixeryAccess(builder.Configuration)
     .AddNixeryPipeline(builder.Configuration, popularity)
     .AddRegistryFrontend()
     .AddWebPages(builder.Configuration);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Nixery.Configuration;
 using Nixery.Naming;
 
 namespace Nixery.Frontend.Web;
@@ -25,7 +26,6 @@ public static class WebApi
     public static IServiceCollection AddWebPages(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WebOptions>(configuration.GetSection("Nixery:Web"));
-        services.PostConfigure<WebOptions>(options => options.ExternalUrl ??= configuration["Nixery:ExternalUrl"]);
         return services;
     }
 
@@ -40,7 +40,7 @@ public static class WebApi
         });
         pages.MapGet("/", WebPages.Index);
         pages.MapGet("/image/{**name}", WebPages.Image);
-        pages.MapGet("/builds", WebPages.Builds);
+        pages.MapGet("/builds", WebPages.Builds).RequireOperator();
         pages.MapGet("/ui/assets/{file}", Asset);
         pages.MapGet("/ui/search", SearchAsync);
         pages.MapGet("/ui/events/{**name}", EventsAsync);
@@ -54,6 +54,7 @@ public static class WebApi
     private static async Task<IResult> SearchAsync(HttpContext context, IGrainFactory grains, string? q, string? tag, string? arch)
     {
         tag = string.IsNullOrEmpty(tag) ? "latest" : tag;
+        if (!WebAccess.MaySearch(context)) return WebAccess.Refusal(context);
         var platform = arch == "arm64" ? Platform.Arm64 : Platform.Amd64;
         // The resolver only needs some valid name to resolve the tag.
         var resolved = await grains.GetGrain<IResolverGrain>(0).Resolve(platform == Platform.Arm64 ? "arm64/hello" : "hello", tag);
@@ -99,10 +100,19 @@ public static class WebApi
                 await SendAsync(response, "failed", ImageView.Failed(name, tag, resolved.Error!), aborted);
                 return;
             }
+            var permission = WebAccess.Permission(context, name, tag);
+            if (!permission.Pull)
+            {
+                await SendAsync(response, "failed", ImageView.Failed(name, tag, BuildError.Of(BuildErrorKind.PackagesNotFound, "access to this image is denied")), aborted);
+                return;
+            }
             var grain = grains.GetGrain<IImageGrain>(request.Key());
             while (!aborted.IsCancellationRequested)
             {
-                var result = await GrainPolling.PollAsync(async token => await grain.Await(request, TimeSpan.FromSeconds(1), token) ?? Pending, aborted);
+                // Whoever may not start builds only follows one (or sees the image if it exists), as a pull would let them.
+                var result = permission.Build
+                    ? await GrainPolling.PollAsync(async token => await grain.Await(request, TimeSpan.FromSeconds(1), token) ?? Pending, aborted)
+                    : await FollowAsync(grain, aborted);
                 var view = ImageView.Of(name, tag, await grain.Details(), DateTimeOffset.UtcNow);
                 if (result.Image is not null) await SendAsync(response, "done", view, aborted);
                 else if (result.Error is { } error) await SendAsync(response, "failed", view with { State = "failed", Error = error.Message, MissingPackages = error.MissingPackages }, aborted);
@@ -118,6 +128,19 @@ public static class WebApi
         {
             // The page was closed; the build goes on in its grain.
         }
+    }
+
+    private static async Task<ImageResult> FollowAsync(IImageGrain grain, CancellationToken cancellation)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+        var status = await grain.Status();
+        return status switch
+        {
+            { State: ImageState.Built, Image: { } image } => ImageResult.Success(image),
+            { State: ImageState.Failed, Error: { } error } => ImageResult.Failure(error),
+            { State: ImageState.Building } => Pending,
+            _ => ImageResult.Failure(BuildError.Of(BuildErrorKind.PackagesNotFound, "this image is not built, and you may not start builds: sign in, or pull it with credentials")),
+        };
     }
 
     /// <summary>Stands for "still building" in a poll, which otherwise ends at the first non-null answer.</summary>

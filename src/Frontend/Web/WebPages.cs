@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Nixery.Configuration;
 using Nixery.Naming;
 
 namespace Nixery.Frontend.Web;
@@ -64,6 +65,7 @@ public static class WebPages
                 <main><h2>Not an image name</h2><p class="error">“{Html.Encode(name)}:{Html.Encode(tag)}” is not a valid image name and tag.</p></main>
                 """, StatusCodes.Status400BadRequest);
         }
+        if (!WebAccess.Permission(context, name, tag).Pull) return WebAccess.Refusal(context);
         var host = RegistryHost(context);
         return Page($"Nixery: {name}:{tag}", "image.js", $"""
             <header><h1><a href="/">Nixery</a></h1></header>
@@ -91,11 +93,12 @@ public static class WebPages
             """);
     }
 
-    /// <summary>Recent builds and failures for operators.</summary>
+    /// <summary>Recent builds and failures for operators: served with <c>NIXERY_WEB_BUILDS</c>, or to operators when authentication is on.</summary>
     public static async Task<IResult> Builds(HttpContext context, IGrainFactory grains)
     {
+        // With authentication on, the operator filter has already let only operators in.
         var options = context.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value;
-        if (!options.ShowBuilds) return Results.NotFound();
+        if (!options.ShowBuilds && !context.RequestServices.GetRequiredService<RegistryAccess>().Enabled) return Results.NotFound();
         var builds = await grains.GetGrain<IBuildHistoryGrain>(0).Recent(BuildHistoryGrain.Capacity);
         var rows = string.Concat(builds.Select(b => $"""
             <tr class="{(b.Error is null ? "ok" : "failed")}">
@@ -119,7 +122,7 @@ public static class WebPages
     /// <summary>The host clients pull from: the configured external URL's, else the request's.</summary>
     public static string RegistryHost(HttpContext context)
     {
-        var external = context.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value.ExternalUrl;
+        var external = context.RequestServices.GetRequiredService<RegistryAccess>().Options.ExternalUrl;
         if (!string.IsNullOrWhiteSpace(external) && Uri.TryCreate(external, UriKind.Absolute, out var uri)) return uri.Authority;
         return context.Request.Host.HasValue ? context.Request.Host.Value! : "registry";
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Nixery.Storage;
 
 namespace Nixery.Configuration;
 
@@ -19,17 +20,18 @@ public static class ConfigurationCheck
             if (variable.Check(value) is { } problem) problems.Add($"{variable.Name}: {problem}");
         }
 
-        var storage = configuration["Nixery:Storage:Backend"] ?? "filesystem";
-        if (storage.Equals("filesystem", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(configuration["Nixery:Storage:Path"]))
+        var storage = EnvironmentVariables.Current(configuration, "NIXERY_STORAGE_BACKEND")!;
+        if (storage.Equals(StorageOptions.FileSystem, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(configuration["Nixery:Storage:Path"]))
             problems.Add("STORAGE_PATH: must be set for NIXERY_STORAGE_BACKEND=filesystem");
         problems.AddRange(ObjectStorageProblems(configuration, storage.ToLowerInvariant()));
 
         if (needsSource) problems.AddRange(SourceProblems(configuration));
 
         problems.AddRange(ClusterProblems(configuration));
+        problems.AddRange(AuthProblems(configuration));
 
-        if (double.TryParse(configuration["Nixery:Collection:GraceMinutes"] ?? "60", System.Globalization.CultureInfo.InvariantCulture, out var grace)
-            && int.TryParse(configuration["Nixery:Nix:BuildTimeoutSeconds"] ?? "1200", out var buildTimeout)
+        if (double.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_GC_GRACE"), System.Globalization.CultureInfo.InvariantCulture, out var grace)
+            && int.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_BUILD_TIMEOUT"), out var buildTimeout)
             && grace * 60 < buildTimeout)
             problems.Add($"NIXERY_GC_GRACE: {grace} minutes is shorter than NIXERY_BUILD_TIMEOUT ({buildTimeout} s): a collection could take the blobs of a build under way");
 
@@ -66,13 +68,42 @@ public static class ConfigurationCheck
         }
     }
 
+    /// <summary>The files authentication reads are read now, so a bad entry stops start-up instead of locking everyone out.</summary>
+    private static IEnumerable<string> AuthProblems(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Nixery:Auth").Get<Access.AuthOptions>() ?? new Access.AuthOptions();
+        var problems = new List<string>();
+        void Check(string variable, string path, Action<string> read)
+        {
+            if (string.IsNullOrWhiteSpace(path) || !File.Exists(path)) return;
+            try
+            {
+                read(path);
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                problems.Add($"{variable}: {e.Message}");
+            }
+        }
+        Check("NIXERY_AUTH_HTPASSWD", options.HtpasswdFile, path => Access.Htpasswd.Load(path));
+        Check("NIXERY_AUTH_POLICY", options.PolicyFile, path => Access.AccessPolicy.Load(path));
+        Check("NIXERY_AUTH_KEY_FILE", options.KeyFile, path => Access.SigningKey.FromPem(File.ReadAllText(path)).Dispose());
+        if (!options.Enabled)
+        {
+            foreach (var variable in new[] { "NIXERY_AUTH_POLICY", "NIXERY_AUTH_KEY_FILE" })
+                if (!string.IsNullOrWhiteSpace(configuration[EnvironmentVariables.Named(variable).Key]))
+                    problems.Add($"{variable}: has no effect without NIXERY_AUTH_HTPASSWD, which turns authentication on");
+        }
+        return problems;
+    }
+
     private static IEnumerable<string> ClusterProblems(IConfiguration configuration)
     {
-        var clustering = configuration["Nixery:Cluster:Clustering"] ?? ClusterProviders.Localhost;
+        var clustering = EnvironmentVariables.Current(configuration, "NIXERY_CLUSTERING")!;
         var connection = configuration["Nixery:Cluster:Connection"];
         if (!clustering.Equals(ClusterProviders.Localhost, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(connection))
             yield return $"NIXERY_CLUSTERING_CONNECTION: must be set for NIXERY_CLUSTERING={clustering}";
-        var state = configuration["Nixery:Cluster:GrainStorage"] ?? ClusterProviders.StorageBackend;
+        var state = EnvironmentVariables.Current(configuration, "NIXERY_GRAIN_STORAGE")!;
         var stateConnection = configuration["Nixery:Cluster:GrainStorageConnection"];
         if (!state.Equals(ClusterProviders.StorageBackend, StringComparison.OrdinalIgnoreCase)
             && string.IsNullOrWhiteSpace(stateConnection) && string.IsNullOrWhiteSpace(connection))

@@ -39,6 +39,10 @@ public static class NixeryServices
         return services;
     }
 
+    /// <summary>Token authentication settings, for every process that answers the registry API.</summary>
+    public static IServiceCollection AddNixeryAccess(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<Access.AuthOptions>(configuration.GetSection("Nixery:Auth"));
+
     /// <summary>The build pipeline: what a silo needs to build images.</summary>
     public static IServiceCollection AddNixeryPipeline(this IServiceCollection services, IConfiguration configuration, PopularitySource popularity)
     {
@@ -67,6 +71,7 @@ public static class NixeryServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<NixBuilder>();
+        services.AddSingleton<IClosureBuilder>(sp => sp.GetRequiredService<NixBuilder>());
         services.AddSingleton<BuildSlots>();
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
         services.AddSingleton<SourceImporter>();

@@ -10,13 +10,13 @@ using Nixery.Storage;
 namespace Nixery.Images;
 
 /// <summary>
-/// The image pipeline, stage by stage: Nix builds the packages, the closure
+/// The image pipeline, stage by stage: Nix (an <see cref="IClosureBuilder"/>) builds the packages, the closure
 /// is grouped into layers (each obtained from an <see cref="ILayerSource"/>,
 /// concurrently), the customisation layer is packed, and the config and both
 /// manifests are stored. Plain C#: the image grain calls it once per image.
 /// </summary>
 public sealed class ImageBuilder(
-    NixBuilder nix,
+    IClosureBuilder nix,
     BuildSlots slots,
     ILayeringStrategy layering,
     IOptions<LayeringOptions> layeringOptions,
@@ -25,6 +25,7 @@ public sealed class ImageBuilder(
     IBlobStore store,
     IOptions<NixOptions> nixOptions,
     RegistryMetrics metrics,
+    TimeProvider clock,
     ILogger<ImageBuilder> logger)
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
@@ -60,7 +61,7 @@ public sealed class ImageBuilder(
         var oci = ImageManifest.Oci(configBlob, allLayers);
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
-        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, DateTimeOffset.UtcNow);
+        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
         return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
     }
 
@@ -102,8 +103,7 @@ public sealed class ImageBuilder(
         var digest = Digest.Sha256(content);
         try
         {
-            var stored = await store.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), digest, cancellation);
-            return new BlobReference(stored.Digest, stored.Size);
+            return await store.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), digest, cancellation);
         }
         catch (Exception e) when (e is IOException or BlobDigestMismatchException or UnauthorizedAccessException)
         {

@@ -37,7 +37,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         RemoveAbandonedStagingFiles();
     }
 
-    public async Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
+    public async Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
     {
         var staging = StagingFile();
         try
@@ -56,7 +56,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             if (expected is { } wanted && wanted != digest)
                 throw new BlobDigestMismatchException(wanted, digest);
             File.Move(staging, BlobPath(digest), overwrite: true);
-            return new StoredBlob(digest, size);
+            return new BlobReference(digest, size);
         }
         finally
         {
@@ -142,7 +142,24 @@ public sealed class FileSystemBlobStore : IBlobStore
                     await file.WriteAsync(content, cancellation);
                     file.Flush(flushToDisk: true);
                 }
-                File.Move(staging, path, overwrite: true);
+                if (expectedETag is null)
+                {
+                    // Creation must be atomic across processes sharing the
+                    // directory too (several silos on one volume): a move
+                    // that refuses an existing target lets exactly one win.
+                    try
+                    {
+                        File.Move(staging, path, overwrite: false);
+                    }
+                    catch (IOException) when (File.Exists(path))
+                    {
+                        throw new DocumentConflictException(key);
+                    }
+                }
+                else
+                {
+                    File.Move(staging, path, overwrite: true);
+                }
             }
             finally
             {
