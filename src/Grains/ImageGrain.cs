@@ -106,7 +106,9 @@ public sealed class ImageGrain(
             var build = await builder.BuildAsync(request, new ClusterLayerSource(GrainFactory, publisher), limit.Token);
             var image = build.Image;
             record.State.Layers = build.Layers;
+            var recording = System.Diagnostics.Stopwatch.GetTimestamp();
             await RecordAsync(request, image);
+            metrics.Stage("record", recording);
             _failure.Clear();
             _blobsVerified = true;
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: true);
