@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests.Support;
 
 namespace Nixery.EndToEnd.Tests.Web;
 

@@ -1,4 +1,3 @@
-using Nixery.Frontend.Web;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,9 +13,11 @@ using Nixery.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Nixery.Frontend;
+using Nixery.Frontend.Web;
 using Orleans.TestingHost;
 
-namespace Nixery.Frontend.Tests.Support;
+namespace Nixery.Tests.Support;
 
 /// <summary>How a <see cref="RegistryCluster"/> is set up.</summary>
 public sealed record RegistryClusterOptions(
