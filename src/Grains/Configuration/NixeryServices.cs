@@ -81,6 +81,7 @@ public static class NixeryServices
             if (!string.IsNullOrWhiteSpace(source.Repository)) return ActivatorUtilities.CreateInstance<GitPackageSource>(sp);
             return ActivatorUtilities.CreateInstance<PathPackageSource>(sp);
         });
+        services.AddSingleton<RevisionImports>();
         services.AddSingleton(popularity);
         services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();

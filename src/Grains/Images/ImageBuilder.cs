@@ -5,6 +5,7 @@ using Nixery.Manifests;
 using Nixery.Metrics;
 using Nixery.Nix;
 using Nixery.Packing;
+using Nixery.Sources;
 using Nixery.Storage;
 
 namespace Nixery.Images;
@@ -17,6 +18,7 @@ namespace Nixery.Images;
 /// </summary>
 public sealed class ImageBuilder(
     NixBuilder nix,
+    RevisionImports revisions,
     BuildSlots slots,
     ILayeringStrategy layering,
     IOptions<LayeringOptions> layeringOptions,
@@ -33,6 +35,8 @@ public sealed class ImageBuilder(
     {
         var key = request.Key();
         NixBuild build;
+        // Here, not where the tag was resolved: this silo's store is the one Nix reads.
+        await revisions.EnsureAsync(request.Source, cancellation);
         using (await slots.AcquireAsync(cancellation))
         {
             logger.LogInformation("building image {ImageKey}: {Packages} for {System} from {Source}",

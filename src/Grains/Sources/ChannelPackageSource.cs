@@ -42,6 +42,18 @@ public sealed partial class ChannelPackageSource : IPackageSource
         return channel.Revision.GetAsync(token => FetchAsync(channel, token), cancellation);
     }
 
+    /// <summary>
+    /// Fetched afresh, without this silo's ETag: the store lacks the tree a
+    /// cached revision names. A channel that moved since another silo
+    /// resolved it gives a different tree, which the caller refuses.
+    /// </summary>
+    public async Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation)
+    {
+        var name = revision.Origin ?? throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision, "the revision does not name its channel"));
+        var channel = new Channel(name, new ExpiringSingleFlight<SourceRevision>(TimeSpan.Zero, _clock));
+        return await FetchAsync(channel, cancellation);
+    }
+
     public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) =>
         Task.FromResult<IReadOnlyList<string>>([PathPackageSource.LatestTag]);
 
@@ -59,7 +71,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
             case TarballFetcher.Outcome.Unpacked unpacked:
                 try
                 {
-                    var revision = await _importer.ImportAsync("channel", null, TopDirectory(unpacked.Directory), cancellation);
+                    var revision = await _importer.ImportAsync("channel", null, TopDirectory(unpacked.Directory), cancellation, origin: channel.Name);
                     (channel.Current, channel.ETag) = (revision, unpacked.ETag);
                     return revision;
                 }

@@ -60,6 +60,19 @@ public sealed partial class GitPackageSource : IPackageSource
         return await _commits.GetOrAdd(commit, c => new Lazy<Task<SourceRevision>>(() => ImportAsync(c))).Value.WaitAsync(cancellation);
     }
 
+    public async Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation)
+    {
+        await _refs.GetAsync(FetchAsync, cancellation);
+        if (await _mirror.CommitOfAsync(revision.Id, cancellation) is null)
+        {
+            // Resolved on a silo that fetched more recently than this one.
+            await _mirror.FetchAsync(cancellation);
+            if (await _mirror.CommitOfAsync(revision.Id, cancellation) is null)
+                throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision, $"{_mirror.Url} has no commit '{revision.Id}'"));
+        }
+        return await ExportAsync(revision.Id);
+    }
+
     public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation)
     {
         var refs = await _refs.GetAsync(FetchAsync, cancellation);
@@ -84,17 +97,25 @@ public sealed partial class GitPackageSource : IPackageSource
 
     private async Task<SourceRevision> ImportAsync(string commit)
     {
-        var target = Path.Combine(_exports, $"{commit}-{Guid.NewGuid():N}");
         try
         {
-            await _mirror.ExportAsync(commit, target, CancellationToken.None);
-            return await _importer.ImportAsync("git", commit, target, CancellationToken.None);
+            return await ExportAsync(commit);
         }
         catch
         {
             // Not cached: the next request tries again.
             _commits.TryRemove(commit, out _);
             throw;
+        }
+    }
+
+    private async Task<SourceRevision> ExportAsync(string commit)
+    {
+        var target = Path.Combine(_exports, $"{commit}-{Guid.NewGuid():N}");
+        try
+        {
+            await _mirror.ExportAsync(commit, target, CancellationToken.None);
+            return await _importer.ImportAsync("git", commit, target, CancellationToken.None);
         }
         finally
         {

@@ -6,6 +6,13 @@ public interface IPackageSource
     /// <summary>The exact revision a tag names; throws <see cref="BuildFailedException"/> for an unknown tag or an unreachable source.</summary>
     Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation);
 
+    /// <summary>
+    /// Imports <paramref name="revision"/> (resolved here or on another silo)
+    /// into this silo's store again, from where it came; returns the revision
+    /// as imported here, whose store path differs if the content did.
+    /// </summary>
+    Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation);
+
     /// <summary>The tags this source serves, sorted.</summary>
     Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation);
 }

@@ -26,6 +26,8 @@ public sealed class PathPackageSource(SourceImporter importer, IOptions<SourceOp
         return _revision.GetAsync(ImportAsync, cancellation);
     }
 
+    public Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation) => ImportAsync(cancellation);
+
     public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) => Task.FromResult<IReadOnlyList<string>>([LatestTag]);
 
     private Task<SourceRevision> ImportAsync(CancellationToken cancellation) => importer.ImportAsync("path", null, _path, cancellation);
