@@ -5,6 +5,7 @@
 // Prints one line: RESULT ours <tar bytes> <gzip bytes> <median seconds> <median CPU seconds> <blob digest> <peak RSS MiB>.
 
 using System.Diagnostics;
+using Nixery;
 using Nixery.Packing;
 
 int? workers = null;
@@ -34,7 +35,7 @@ await writer.WriteAsync(StorePathEntries.Of(paths), Stream.Null);
 
 var seconds = new List<double>();
 var cpuSeconds = new List<double>();
-PackedLayer? layer = null;
+LayerDescriptor? layer = null;
 for (var run = 0; run < runs; run++)
 {
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;

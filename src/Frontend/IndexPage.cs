@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
+using Nixery.Manifests;
 
 namespace Nixery.Frontend;
 
@@ -24,6 +25,6 @@ public static class IndexPage
             Nested package sets use dots (<code>python3packages.requests</code>). The tag selects the revision of the package set.</p>
             </body></html>
             """;
-        return Results.Content(html, "text/html; charset=utf-8");
+        return Results.Content(html, MediaTypes.Html);
     }
 }

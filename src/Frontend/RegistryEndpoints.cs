@@ -89,7 +89,7 @@ public static class RegistryEndpoints
             RegistryRoute.Manifest manifest => await services.GetRequiredService<ManifestEndpoint>().GetAsync(context, manifest),
             RegistryRoute.Blob blob => await services.GetRequiredService<BlobEndpoint>().GetAsync(context, blob),
             RegistryRoute.Tags tags => await services.GetRequiredService<TagsEndpoint>().GetAsync(context, tags),
-            RegistryRoute.Upload upload => new RegistryError(404, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
+            RegistryRoute.Upload upload => new RegistryError(StatusCodes.Status404NotFound, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
             _ => RegistryError.NotFound(context.Request.Path),
         };
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Nixery.Manifests;
 
 namespace Nixery.Frontend;
 
@@ -12,26 +13,26 @@ namespace Nixery.Frontend;
 /// </summary>
 public sealed record RegistryError(int Status, string Code, string Message, object? Detail = null) : IResult
 {
-    public static RegistryError BlobUnknown(string digest) => new(404, "BLOB_UNKNOWN", $"blob unknown: {digest}", new { digest });
-    public static RegistryError ManifestUnknown(string message, object? detail = null) => new(404, "MANIFEST_UNKNOWN", message, detail);
-    public static RegistryError NameInvalid(string name) => new(400, "NAME_INVALID", $"invalid repository name '{name}'", new { name });
-    public static RegistryError DigestInvalid(string digest) => new(400, "DIGEST_INVALID", $"invalid digest '{digest}'", new { digest });
-    public static RegistryError NotFound(string path) => new(404, "NAME_UNKNOWN", $"no such endpoint: {path}");
+    public static RegistryError BlobUnknown(string digest) => new(StatusCodes.Status404NotFound, "BLOB_UNKNOWN", $"blob unknown: {digest}", new { digest });
+    public static RegistryError ManifestUnknown(string message, object? detail = null) => new(StatusCodes.Status404NotFound, "MANIFEST_UNKNOWN", message, detail);
+    public static RegistryError NameInvalid(string name) => new(StatusCodes.Status400BadRequest, "NAME_INVALID", $"invalid repository name '{name}'", new { name });
+    public static RegistryError DigestInvalid(string digest) => new(StatusCodes.Status400BadRequest, "DIGEST_INVALID", $"invalid digest '{digest}'", new { digest });
+    public static RegistryError NotFound(string path) => new(StatusCodes.Status404NotFound, "NAME_UNKNOWN", $"no such endpoint: {path}");
 
     public static RegistryError ReadOnly(string method) =>
-        new(405, "UNSUPPORTED", $"{method} is not supported: this registry is read-only; images are built from package names when pulled");
+        new(StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", $"{method} is not supported: this registry is read-only; images are built from package names when pulled");
 
     /// <summary>Errors of the registry itself, not of the request: "UNKNOWN" as distribution uses it.</summary>
-    public static RegistryError Internal(string message) => new(500, "UNKNOWN", message);
+    public static RegistryError Internal(string message) => new(StatusCodes.Status500InternalServerError, "UNKNOWN", message);
 
-    public static RegistryError Unavailable(string message) => new(503, "UNKNOWN", message);
+    public static RegistryError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "UNKNOWN", message);
 
     public async Task ExecuteAsync(HttpContext context)
     {
         context.Response.StatusCode = Status;
-        context.Response.ContentType = "application/json";
-        if (Status == 405) context.Response.Headers.Allow = "GET, HEAD";
-        if (Status == 503) context.Response.Headers.RetryAfter = "30";
+        context.Response.ContentType = MediaTypes.Json;
+        if (Status == StatusCodes.Status405MethodNotAllowed) context.Response.Headers.Allow = "GET, HEAD";
+        if (Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "30";
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             errors = new[] { new { code = Code, message = Message, detail = Detail } },

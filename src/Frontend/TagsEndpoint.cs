@@ -21,7 +21,7 @@ public sealed class TagsEndpoint(IGrainFactory grains)
         if (query.TryGetValue("n", out var n))
         {
             if (!int.TryParse(n, out var count) || count < 0)
-                return new RegistryError(400, "UNSUPPORTED", $"invalid n '{n}': a page size is a whole number ≥ 0");
+                return new RegistryError(StatusCodes.Status400BadRequest, "UNSUPPORTED", $"invalid n '{n}': a page size is a whole number ≥ 0");
             var page = tags.Take(count + 1).ToList();
             if (page.Count > count)
             {

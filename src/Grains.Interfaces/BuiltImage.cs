@@ -7,12 +7,25 @@ public sealed record ManifestDocument(
     [property: Id(1)] Digest Digest,
     [property: Id(2)] byte[] Content);
 
+/// <summary>
+/// A blob named by its digest and size, as a descriptor refers to it and as
+/// storage reports what it received: the one record for "digest and size".
+/// </summary>
+[GenerateSerializer, Immutable, Alias("nixery.BlobReference")]
+public sealed record BlobReference(
+    [property: Id(0)] Digest Digest,
+    [property: Id(1)] long Size);
+
 /// <summary>A layer blob: the digest of its compressed bytes, the digest of its tar (diff_id) and its size.</summary>
 [GenerateSerializer, Immutable, Alias("nixery.LayerDescriptor")]
 public sealed record LayerDescriptor(
     [property: Id(0)] Digest Digest,
     [property: Id(1)] Digest DiffId,
-    [property: Id(2)] long Size);
+    [property: Id(2)] long Size)
+{
+    /// <summary>The compressed blob alone, as storage knows it.</summary>
+    public BlobReference Blob => new(Digest, Size);
+}
 
 /// <summary>
 /// A finished image. The same image is offered as a Docker schema 2 and as an

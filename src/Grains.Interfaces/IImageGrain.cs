@@ -10,7 +10,7 @@ public interface IImageGrain : IGrainWithStringKey
     /// <summary>
     /// Returns the image, starting or joining its build, or null if the build
     /// is still running after <paramref name="maxWait"/>: callers poll (see
-    /// <see cref="GrainPolling"/>), so no call outlives a silo that dies
+    /// <c>GrainPolling</c> in the grains project), so no call outlives a silo that dies
     /// mid-build and none meets the response timeout. Cancelling only stops
     /// this caller's wait: the build goes on for whoever else wants the image.
     /// </summary>

@@ -31,26 +31,22 @@ public sealed class ImageGrain(
     RegistryMetrics metrics,
     ILogger<ImageGrain> logger) : Grain, IImageGrain
 {
-    /// <summary>How stale the last-pulled time may get before a pull records it again.</summary>
-    private static readonly TimeSpan TouchInterval = TimeSpan.FromHours(1);
-
     private readonly SharedBuild<ImageResult> _build = new();
-    private (BuildError Error, DateTimeOffset At)? _failure;
+    private readonly FailureBackoff _failure = new(policy.Value.FailureBackoff, clock);
     private bool _blobsVerified;
     private int _builds;
 
     public async Task<ImageResult?> Await(ImageRequest request, TimeSpan maxWait, CancellationToken cancellation)
     {
-        if (request.Key() != this.GetPrimaryKeyString())
-            return ImageResult.Failure(BuildError.Of(BuildErrorKind.Internal, "the request does not belong to this image"));
+        if (GrainKeyGuard.Mismatch(request.Key(), this.GetPrimaryKeyString(), "request") is { } foreign) return ImageResult.Failure(foreign);
 
         if (record.State.Image is { } image && await BlobsPresentAsync(image))
         {
             metrics.ManifestCache(hit: true);
-            if (clock.GetUtcNow() - record.State.LastPulled > TouchInterval) await RecordAsync(request, image);
+            if (PullTimes.IsStale(record.State.LastPulled, clock.GetUtcNow())) await RecordAsync(request, image);
             return ImageResult.Success(image);
         }
-        if (_failure is { } failure && clock.GetUtcNow() - failure.At < policy.Value.FailureBackoff) return ImageResult.Failure(failure.Error);
+        if (_failure.Active is { } failure) return ImageResult.Failure(failure);
 
         return await _build.JoinAsync(() => BuildAsync(request), maxWait, cancellation, () => metrics.ManifestCache(hit: false));
     }
@@ -63,7 +59,7 @@ public sealed class ImageGrain(
         if (record.RecordExists) await record.ClearStateAsync();
         record.State = new ImageRecord();
         _blobsVerified = false;
-        _failure = null;
+        _failure.Clear();
         await index.DeleteAsync(this.GetPrimaryKeyString(), CancellationToken.None);
         GcRoots.Release(nixOptions.Value.GcRootsPath, this.GetPrimaryKeyString());
         logger.LogInformation("image {ImageKey} expired: unused since {LastPulled}", this.GetPrimaryKeyString(), lastPulled);
@@ -74,9 +70,9 @@ public sealed class ImageGrain(
     {
         var state = _build.IsRunning ? ImageState.Building
             : record.State.Image is not null ? ImageState.Built
-            : _failure is not null ? ImageState.Failed
+            : _failure.Last is not null ? ImageState.Failed
             : ImageState.Unknown;
-        return Task.FromResult(new ImageStatus(state, record.State.Image, _failure?.Error, _builds));
+        return Task.FromResult(new ImageStatus(state, record.State.Image, _failure.Last, _builds));
     }
 
     private async Task<ImageResult> BuildAsync(ImageRequest request)
@@ -89,9 +85,9 @@ public sealed class ImageGrain(
         _builds++;
         try
         {
-            var image = await builder.BuildAsync(request, new LayerGrains(GrainFactory, publisher), limit.Token);
+            var image = await builder.BuildAsync(request, new ClusterLayerSource(GrainFactory, publisher), limit.Token);
             await RecordAsync(request, image);
-            _failure = null;
+            _failure.Clear();
             _blobsVerified = true;
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: true);
             logger.LogInformation("image {ImageKey} built: {Digest}", request.Key(), image.Docker.Digest);
@@ -108,7 +104,7 @@ public sealed class ImageGrain(
             };
             if (error.Kind == BuildErrorKind.Internal) logger.LogError(e, "image {ImageKey} failed", request.Key());
             else logger.LogWarning("image {ImageKey} failed: {Message}", request.Key(), error.Message);
-            _failure = (error, clock.GetUtcNow());
+            _failure.Failed(error);
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: false);
             return ImageResult.Failure(error);
         }
@@ -127,39 +123,15 @@ public sealed class ImageGrain(
         await record.WriteStateAsync();
     }
 
-    /// <summary>
-    /// Checked once per activation: garbage collection or an operator may
-    /// have removed blobs, and a manifest must never name a missing blob.
-    /// </summary>
+    /// <summary>Checked once per activation, then trusted until the image expires (see <see cref="StoredBlobs"/>).</summary>
     private async Task<bool> BlobsPresentAsync(BuiltImage image)
     {
         if (_blobsVerified) return true;
-        foreach (var digest in image.Blobs())
+        if (await store.FirstMissingAsync(image.Blobs(), CancellationToken.None) is { } missing)
         {
-            if (await store.SizeAsync(digest, CancellationToken.None) is null)
-            {
-                logger.LogWarning("image {ImageKey} lost blob {Digest}; building it again", this.GetPrimaryKeyString(), digest);
-                return false;
-            }
+            logger.LogWarning("image {ImageKey} lost blob {Digest}; building it again", this.GetPrimaryKeyString(), missing);
+            return false;
         }
         return _blobsVerified = true;
-    }
-
-    /// <summary>Layers come from their grains; one whose silo lacks the store paths is packed here, where Nix just built them.</summary>
-    private sealed class LayerGrains(IGrainFactory grains, LayerPublisher publisher) : ILayerSource
-    {
-        public async Task<LayerDescriptor> GetAsync(LayerGroup group, CancellationToken cancellation)
-        {
-            var grain = grains.GetGrain<ILayerGrain>(LayerKey.Of(group.Paths));
-            var spec = new LayerSpec(group.Paths);
-            var result = await GrainPolling.PollAsync(token => grain.Await(spec, GrainPolling.PollWait, token), cancellation);
-            if (result.PathsNotLocal)
-            {
-                var layer = await Task.Run(() => publisher.PublishStorePathsAsync(group.Paths, cancellation), cancellation);
-                await grain.Record(layer);
-                return layer;
-            }
-            return result.Layer ?? throw new BuildFailedException(result.Error ?? BuildError.Of(BuildErrorKind.Internal, "layer failed without an error"));
-        }
     }
 }

@@ -36,8 +36,8 @@ public sealed class LayerGrain(
             }
             logger.LogWarning("layer {LayerKey} lost blob {Digest}; packing it again", this.GetPrimaryKeyString(), layer.Digest);
         }
-        if (LayerKey.Of(spec.StorePaths) != this.GetPrimaryKeyString())
-            return new LayerResult(null, BuildError.Of(BuildErrorKind.Internal, "the store paths do not belong to this layer"));
+        if (GrainKeyGuard.Mismatch(LayerKey.Of(spec.StorePaths), this.GetPrimaryKeyString(), "store paths") is { } foreign)
+            return new LayerResult(null, foreign);
 
         return await _build.JoinAsync(() => PackAsync(spec), maxWait, cancellation, () => metrics.LayerCache(hit: false));
     }

@@ -12,12 +12,8 @@ public sealed class BuildSlots(IOptions<NixOptions> options, RegistryMetrics met
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentBuilds, options.Value.MaxConcurrentBuilds);
 
-    public int Waiting => _waiting;
-    private int _waiting;
-
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellation)
     {
-        Interlocked.Increment(ref _waiting);
         metrics.BuildQueued(1);
         try
         {
@@ -25,7 +21,6 @@ public sealed class BuildSlots(IOptions<NixOptions> options, RegistryMetrics met
         }
         finally
         {
-            Interlocked.Decrement(ref _waiting);
             metrics.BuildQueued(-1);
         }
         return new Slot(_slots);

@@ -105,8 +105,7 @@ public sealed class ImageBuilder(
         var digest = Digest.Sha256(content);
         try
         {
-            var stored = await store.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), digest, cancellation);
-            return new BlobReference(stored.Digest, stored.Size);
+            return await store.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), digest, cancellation);
         }
         catch (Exception e) when (e is IOException or BlobDigestMismatchException or UnauthorizedAccessException)
         {

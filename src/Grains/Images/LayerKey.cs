@@ -17,6 +17,4 @@ public static class LayerKey
         foreach (var path in storePaths.Order(StringComparer.Ordinal)) text.Append('\n').Append(path);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
-
-    public const string CustomisationPrefix = "custom-";
 }

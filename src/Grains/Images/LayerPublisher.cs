@@ -31,8 +31,8 @@ public sealed class LayerPublisher(IBlobStore store)
 
     private async Task<LayerDescriptor> PackAsync(IEnumerable<TarEntry> entries, CancellationToken cancellation)
     {
-        PackedLayer? packed = null;
-        StoredBlob stored;
+        LayerDescriptor? packed = null;
+        BlobReference stored;
         try
         {
             stored = await store.PutAsync(
@@ -44,12 +44,12 @@ public sealed class LayerPublisher(IBlobStore store)
         {
             throw new BuildFailedException(BuildError.Of(BuildErrorKind.StorageFailed, $"could not store a layer: {e.Message}"));
         }
-        if (packed is null || packed.Digest != stored.Digest || packed.Size != stored.Size)
+        if (packed is null || packed.Blob != stored)
         {
             throw new BuildFailedException(BuildError.Of(BuildErrorKind.StorageFailed,
                 $"storage received {stored.Digest} ({stored.Size} bytes) but the layer is {packed?.Digest} ({packed?.Size} bytes)"));
         }
-        return new LayerDescriptor(packed.Digest, packed.DiffId, packed.Size);
+        return packed;
     }
 
     public Task<LayerDescriptor> PublishStorePathsAsync(IReadOnlyList<string> storePaths, CancellationToken cancellation)

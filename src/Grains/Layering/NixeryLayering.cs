@@ -1,7 +1,7 @@
 namespace Nixery.Layering;
 
 /// <summary>
-/// Nixery's layering (tazjin/nixery <c>layers/layers.go</c>, notes/nixery.md §6):
+/// Nixery's layering (tazjin/nixery <c>layers/layers.go</c>):
 /// a synthetic root points at the requested paths and at every path that is
 /// big (closure over 100 MB) or popular (popularity of at least 100); each
 /// subtree the root immediately dominates becomes a layer; while there are

@@ -67,6 +67,3 @@ public static class ImageManifest
         }
     }
 }
-
-/// <summary>A blob named by digest and size, as a descriptor refers to it.</summary>
-public sealed record BlobReference(Digest Digest, long Size);

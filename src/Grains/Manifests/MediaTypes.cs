@@ -16,5 +16,10 @@ public static class MediaTypes
     /// <summary>Blobs are served as opaque bytes, as distribution does.</summary>
     public const string OctetStream = "application/octet-stream";
 
+    /// <summary>Registry error bodies and other JSON answers.</summary>
+    public const string Json = "application/json";
+
+    public const string Html = "text/html; charset=utf-8";
+
     public static bool IsManifest(string mediaType) => mediaType is DockerManifest or OciManifest;
 }

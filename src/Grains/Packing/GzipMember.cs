@@ -6,7 +6,7 @@ namespace Nixery.Packing;
 /// One chunk of input and, once a worker has compressed it, the complete gzip member
 /// (header, deflate data, CRC-32 and length) that represents it. RFC 1952 §2.2: a gzip
 /// file is a series of members, and every decompressor tested (gzip, pigz, Go, Python,
-/// containerd, umoci, podman; notes/compression.md) reads them all as one stream.
+/// containerd, umoci, podman; see ClientPullTests) reads them all as one stream.
 /// </summary>
 internal sealed class GzipMember
 {

@@ -20,7 +20,7 @@ public sealed class LayerWriter
     /// Writes the layer to <paramref name="destination"/>, which is flushed and left open. If
     /// this throws, what was written to the destination is incomplete and must be discarded.
     /// </summary>
-    public async Task<PackedLayer> WriteAsync(IEnumerable<TarEntry> entries, Stream destination, CancellationToken cancellationToken = default)
+    public async Task<LayerDescriptor> WriteAsync(IEnumerable<TarEntry> entries, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(destination);
@@ -38,7 +38,7 @@ public sealed class LayerWriter
             }
             await writer.CompleteAsync(cancellationToken);
             await gzip.CompleteAsync(cancellationToken);
-            return new PackedLayer(tar.Digest(), blob.Digest(), blob.BytesWritten);
+            return new LayerDescriptor(blob.Digest(), tar.Digest(), blob.BytesWritten);
         }
         catch
         {

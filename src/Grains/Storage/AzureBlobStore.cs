@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
@@ -47,7 +48,7 @@ public sealed class AzureBlobStore : IBlobStore
         _delivery = delivery;
     }
 
-    public async Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
+    public async Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
     {
         await EnsureContainerAsync();
         var staging = _container.GetBlockBlobClient(ObjectKeys.Staging());
@@ -111,7 +112,7 @@ public sealed class AzureBlobStore : IBlobStore
             var content = (await blob.DownloadContentAsync(cancellation)).Value.Content.ToArray();
             return Digest.Sha256(content) == digest ? content : throw new InvalidDataException($"blob {digest} in Azure has other bytes");
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
         {
             return null;
         }
@@ -144,7 +145,7 @@ public sealed class AzureBlobStore : IBlobStore
             var download = (await _container.GetBlobClient(ObjectKeys.Document(key)).DownloadContentAsync(cancellation)).Value;
             return new StoredDocument(download.Content.ToArray(), download.Details.ETag.ToString());
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
         {
             return null;
         }
@@ -186,7 +187,7 @@ public sealed class AzureBlobStore : IBlobStore
     /// already there: content addressing makes that blob the same bytes, and
     /// replacing it would disturb clients downloading it.
     /// </summary>
-    private async Task PublishAsync(BlockBlobClient staging, StoredBlob blob, CancellationToken cancellation)
+    private async Task PublishAsync(BlockBlobClient staging, BlobReference blob, CancellationToken cancellation)
     {
         var target = BlobClient(blob.Digest);
         try
@@ -232,7 +233,7 @@ public sealed class AzureBlobStore : IBlobStore
         {
             return (await blob.GetPropertiesAsync(cancellationToken: cancellation)).Value;
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
         {
             return null;
         }

@@ -37,7 +37,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         RemoveAbandonedStagingFiles();
     }
 
-    public async Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
+    public async Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
     {
         var staging = StagingFile();
         try
@@ -56,7 +56,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             if (expected is { } wanted && wanted != digest)
                 throw new BlobDigestMismatchException(wanted, digest);
             File.Move(staging, BlobPath(digest), overwrite: true);
-            return new StoredBlob(digest, size);
+            return new BlobReference(digest, size);
         }
         finally
         {

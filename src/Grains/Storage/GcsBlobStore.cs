@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Google;
 using Google.Apis.Auth.OAuth2;
 using Google.Cloud.Storage.V1;
+using Nixery.Manifests;
 using Object = Google.Apis.Storage.v1.Data.Object;
 
 namespace Nixery.Storage;
@@ -31,7 +32,6 @@ namespace Nixery.Storage;
 /// </summary>
 public sealed class GcsBlobStore : IBlobStore
 {
-    private const string OctetStream = "application/octet-stream";
 
     private readonly StorageClient _client;
     private readonly string _bucket;
@@ -72,7 +72,7 @@ public sealed class GcsBlobStore : IBlobStore
         }
     }
 
-    public async Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
+    public async Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
     {
         var name = expected is { } known ? ObjectKeys.Blob(known) : ObjectKeys.Staging();
         Object? uploaded = null;
@@ -82,7 +82,7 @@ public sealed class GcsBlobStore : IBlobStore
             {
                 try
                 {
-                    uploaded = await _client.UploadObjectAsync(new Object { Bucket = _bucket, Name = name, ContentType = OctetStream }, content,
+                    uploaded = await _client.UploadObjectAsync(new Object { Bucket = _bucket, Name = name, ContentType = MediaTypes.OctetStream }, content,
                         new UploadObjectOptions { IfGenerationMatch = 0 }, token);
                 }
                 catch (GoogleApiException e) when (e.HttpStatusCode == HttpStatusCode.PreconditionFailed && expected is not null)
@@ -173,7 +173,7 @@ public sealed class GcsBlobStore : IBlobStore
         try
         {
             var written = await _client.UploadObjectAsync(
-                new Object { Bucket = _bucket, Name = ObjectKeys.Document(key), ContentType = OctetStream },
+                new Object { Bucket = _bucket, Name = ObjectKeys.Document(key), ContentType = MediaTypes.OctetStream },
                 new MemoryStream(content, writable: false),
                 new UploadObjectOptions { IfGenerationMatch = generation },
                 cancellation);
@@ -207,7 +207,7 @@ public sealed class GcsBlobStore : IBlobStore
     /// generation we uploaded, never over an existing blob (the same bytes,
     /// by content address, which clients may be downloading).
     /// </summary>
-    private async Task PublishAsync(Object staged, StoredBlob blob, CancellationToken cancellation)
+    private async Task PublishAsync(Object staged, BlobReference blob, CancellationToken cancellation)
     {
         if (await SizeAsync(blob.Digest, cancellation) == blob.Size) return;
         try

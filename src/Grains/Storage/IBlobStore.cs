@@ -13,7 +13,7 @@ public interface IBlobStore
     /// and publishes it atomically under its SHA-256 digest. If
     /// <paramref name="expected"/> is given and differs, nothing is published.
     /// </summary>
-    Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation);
+    Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation);
 
     /// <summary>The blob's size, or null when it does not exist.</summary>
     Task<long?> SizeAsync(Digest digest, CancellationToken cancellation);
@@ -42,8 +42,6 @@ public interface IBlobStore
     /// <summary>The keys of every document under <paramref name="folder"/> (a key prefix ending at a '/').</summary>
     IAsyncEnumerable<string> ListDocumentsAsync(string folder, CancellationToken cancellation);
 }
-
-public sealed record StoredBlob(Digest Digest, long Size);
 
 public sealed record StoredDocument(byte[] Content, string ETag);
 

@@ -4,6 +4,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Nixery.Manifests;
 
 namespace Nixery.Storage;
 
@@ -95,7 +96,7 @@ public sealed class S3BlobStore : IBlobStore
         return config;
     }
 
-    public async Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
+    public async Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
     {
         var key = expected is { } known ? ObjectKeys.Blob(known) : ObjectKeys.Staging();
         var stored = false;
@@ -220,7 +221,7 @@ public sealed class S3BlobStore : IBlobStore
             BucketName = _bucket,
             Key = name,
             InputStream = new MemoryStream(content, writable: false),
-            ContentType = "application/octet-stream",
+            ContentType = MediaTypes.OctetStream,
             UseChunkEncoding = false,
         };
         if (expectedETag is null) request.IfNoneMatch = "*";
@@ -269,7 +270,7 @@ public sealed class S3BlobStore : IBlobStore
                 BucketName = _bucket,
                 Key = key,
                 InputStream = new MemoryStream(buffer, 0, read, writable: false),
-                ContentType = "application/octet-stream",
+                ContentType = MediaTypes.OctetStream,
                 UseChunkEncoding = false,
             }, cancellation);
             return;
@@ -279,7 +280,7 @@ public sealed class S3BlobStore : IBlobStore
         {
             BucketName = _bucket,
             Key = key,
-            ContentType = "application/octet-stream",
+            ContentType = MediaTypes.OctetStream,
         }, cancellation);
         try
         {
@@ -320,7 +321,7 @@ public sealed class S3BlobStore : IBlobStore
     /// the same size is already there (the same bytes, by content address).
     /// A failed copy changes nothing at the destination: S3 copies are atomic.
     /// </summary>
-    private async Task PublishAsync(string staging, StoredBlob blob, CancellationToken cancellation)
+    private async Task PublishAsync(string staging, BlobReference blob, CancellationToken cancellation)
     {
         var target = ObjectKeys.Blob(blob.Digest);
         if (await SizeOfAsync(target, cancellation) == blob.Size) return;
@@ -332,7 +333,7 @@ public sealed class S3BlobStore : IBlobStore
                 SourceKey = staging,
                 DestinationBucket = _bucket,
                 DestinationKey = target,
-                ContentType = "application/octet-stream",
+                ContentType = MediaTypes.OctetStream,
                 MetadataDirective = S3MetadataDirective.REPLACE,
             }, cancellation);
         }

@@ -15,7 +15,7 @@ public sealed class ServiceFailureBoundary(IBlobStore inner, string backend) : I
 {
     public IBlobStore Inner => inner;
 
-    public Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation) =>
+    public Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation) =>
         GuardAsync("store a blob", () => inner.PutAsync(write, expected, cancellation), cancellation);
 
     public Task<long?> SizeAsync(Digest digest, CancellationToken cancellation) =>

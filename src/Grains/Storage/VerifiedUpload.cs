@@ -24,7 +24,7 @@ internal static class VerifiedUpload
     /// saw of it, so callers see "connection lost" or a digest mismatch,
     /// not a wrapped copy; a failure of the upload itself stops the writer.
     /// </summary>
-    public static async Task<StoredBlob> RunAsync(
+    public static async Task<BlobReference> RunAsync(
         Func<Stream, CancellationToken, Task> write,
         Digest? expected,
         Func<Stream, CancellationToken, Task> upload,
@@ -68,17 +68,17 @@ internal static class VerifiedUpload
     public static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellation) =>
         await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellation);
 
-    private static async Task<StoredBlob> WriteAsync(
+    private static async Task<BlobReference> WriteAsync(
         PipeWriter pipe, Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation)
     {
         try
         {
-            StoredBlob blob;
+            BlobReference blob;
             await using (var hashing = new HashingStream(pipe.AsStream(leaveOpen: true)))
             {
                 await write(hashing, cancellation);
                 await hashing.FlushAsync(cancellation);
-                blob = new StoredBlob(hashing.Digest(), hashing.BytesWritten);
+                blob = new BlobReference(hashing.Digest(), hashing.BytesWritten);
             }
             if (expected is { } wanted && wanted != blob.Digest) throw new BlobDigestMismatchException(wanted, blob.Digest);
             await pipe.CompleteAsync();

@@ -27,7 +27,7 @@ public sealed class LayerWriterTests : IDisposable
     private IEnumerable<TarEntry> Entries() =>
         StorePathEntries.Of([_tree.PathOf("nix/store/aaaa-tool"), _tree.PathOf("nix/store/bbbb-data.json")]);
 
-    private async Task<(PackedLayer Layer, byte[] Blob)> PackAsync(int? workers = null)
+    private async Task<(LayerDescriptor Layer, byte[] Blob)> PackAsync(int? workers = null)
     {
         using var blob = new MemoryStream();
         var layer = await new LayerWriter(workers).WriteAsync(Entries(), blob);

@@ -37,7 +37,7 @@ public abstract class BlobStoreContract : IAsyncLifetime
     {
         var content = Content(1000, seed: 1);
         var stored = await Store.PutAsync(Writing(content), null, None);
-        Assert.Equal(new StoredBlob(Digest.Sha256(content), content.Length), stored);
+        Assert.Equal(new BlobReference(Digest.Sha256(content), content.Length), stored);
         Assert.Equal(content.Length, await Store.SizeAsync(stored.Digest, None));
         Assert.Equal(content, await Store.ReadAsync(stored.Digest, 1 << 20, None));
     }

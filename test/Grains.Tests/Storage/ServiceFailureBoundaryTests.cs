@@ -62,7 +62,7 @@ public class ServiceFailureBoundaryTests
 
     private sealed class FailingStore(Exception failure) : IBlobStore
     {
-        public Task<StoredBlob> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation) => Task.FromException<StoredBlob>(failure);
+        public Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation) => Task.FromException<BlobReference>(failure);
         public Task<long?> SizeAsync(Digest digest, CancellationToken cancellation) => Task.FromException<long?>(failure);
         public Task<BlobLocation?> LocateAsync(Digest digest, CancellationToken cancellation) => Task.FromException<BlobLocation?>(failure);
         public Task<byte[]?> ReadAsync(Digest digest, long maxLength, CancellationToken cancellation) => Task.FromException<byte[]?>(failure);
