@@ -5,20 +5,18 @@ using Nixery.Manifests;
 using Nixery.Metrics;
 using Nixery.Nix;
 using Nixery.Packing;
-using Nixery.Sources;
 using Nixery.Storage;
 
 namespace Nixery.Images;
 
 /// <summary>
-/// The image pipeline, stage by stage: Nix builds the packages, the closure
+/// The image pipeline, stage by stage: Nix (an <see cref="IClosureBuilder"/>) builds the packages, the closure
 /// is grouped into layers (each obtained from an <see cref="ILayerSource"/>,
 /// concurrently), the customisation layer is packed, and the config and both
 /// manifests are stored. Plain C#: the image grain calls it once per image.
 /// </summary>
 public sealed class ImageBuilder(
-    NixBuilder nix,
-    RevisionImports revisions,
+    IClosureBuilder nix,
     BuildSlots slots,
     ILayeringStrategy layering,
     IOptions<LayeringOptions> layeringOptions,
@@ -27,6 +25,7 @@ public sealed class ImageBuilder(
     IBlobStore store,
     IOptions<NixOptions> nixOptions,
     RegistryMetrics metrics,
+    TimeProvider clock,
     ILogger<ImageBuilder> logger)
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
@@ -35,8 +34,6 @@ public sealed class ImageBuilder(
     {
         var key = request.Key();
         NixBuild build;
-        // Here, not where the tag was resolved: this silo's store is the one Nix reads.
-        await revisions.EnsureAsync(request.Source, cancellation);
         using (await slots.AcquireAsync(cancellation))
         {
             logger.LogInformation("building image {ImageKey}: {Packages} for {System} from {Source}",
@@ -64,7 +61,7 @@ public sealed class ImageBuilder(
         var oci = ImageManifest.Oci(configBlob, allLayers);
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
-        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, DateTimeOffset.UtcNow);
+        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
     }
 
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)

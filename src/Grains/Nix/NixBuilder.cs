@@ -11,7 +11,7 @@ namespace Nixery.Nix;
 /// (names travel as JSON data, never as code), build them under a GC root,
 /// and read the runtime closure with sizes and references.
 /// </summary>
-public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger)
+public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger) : IClosureBuilder
 {
     private readonly NixOptions _options = options.Value;
 

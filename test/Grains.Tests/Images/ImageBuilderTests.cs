@@ -1,0 +1,184 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Nixery.Images;
+using Nixery.Layering;
+using Nixery.Metrics;
+using Nixery.Nix;
+using Nixery.Packing;
+using Nixery.Storage;
+using Nixery.Tests.Layering;
+using Nixery.Tests.Support;
+
+namespace Nixery.Tests.Images;
+
+/// <summary>
+/// The image pipeline without Nix: a canned closure, a layer source that packs
+/// a small stand-in tar per group, and a real filesystem store.
+/// </summary>
+public sealed class ImageBuilderTests : IDisposable
+{
+    private static readonly ImageRequest Request = new(
+        ["cacert", "hello"], Platform.Amd64, new SourceRevision("path", "sha256-canned", "{}"), "recipe");
+
+    private readonly TemporaryDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task The_same_request_gives_byte_identical_config_and_manifests_on_a_fresh_store()
+    {
+        using var otherStore = new TemporaryDirectory();
+        var first = await BuildAsync(_directory);
+        var second = await BuildAsync(otherStore);
+
+        Assert.Equal(first.Image.Docker.Content, second.Image.Docker.Content);
+        Assert.Equal(first.Image.Oci.Content, second.Image.Oci.Content);
+        Assert.Equal(first.Image.Config, second.Image.Config);
+    }
+
+    [Fact]
+    public async Task Diff_ids_and_manifest_layers_follow_the_layer_order_not_the_order_layers_finish()
+    {
+        // The first group is the slowest to arrive: order must come from the layering, not from completion.
+        var (image, store, source) = await BuildAsync(_directory, slowFirst: true);
+
+        var expectedGroups = source.Requested.Select(g => g.Paths).ToArray();
+        Assert.True(expectedGroups.Length > 1);
+        var config = JsonDocument.Parse((await store.ReadAsync(image.Config, 1 << 20, CancellationToken.None))!);
+        var diffIds = config.RootElement.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(d => d.GetString()).ToArray();
+        var manifest = JsonDocument.Parse(image.Docker.Content);
+        var layerDigests = manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()).ToArray();
+
+        var expected = source.InGroupOrder(source.Requested);
+        Assert.Equal(expected.Select(l => l.DiffId.ToString()), diffIds.Take(expected.Count));
+        Assert.Equal(expected.Select(l => l.Digest.ToString()), layerDigests.Take(expected.Count));
+        Assert.Equal(expected.Count + 1, diffIds.Length);
+        Assert.Equal(image.Layers[^1].DiffId.ToString(), diffIds[^1]);
+    }
+
+    [Fact]
+    public async Task Every_blob_the_manifests_name_is_in_the_store_with_its_size()
+    {
+        var (image, store, _) = await BuildAsync(_directory);
+
+        foreach (var digest in image.Blobs())
+            Assert.NotNull(await store.SizeAsync(digest, CancellationToken.None));
+        foreach (var layer in image.Layers)
+            Assert.Equal(layer.Size, await store.SizeAsync(layer.Digest, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failed_closure_build_stores_nothing_and_keeps_its_error()
+    {
+        var store = new FileSystemBlobStore(_directory.Combine("store"));
+        var error = BuildError.Of(BuildErrorKind.BuildFailed, "builder for hello failed");
+        var builder = Builder(new FailingClosure(error), store, _directory);
+
+        var thrown = await Assert.ThrowsAsync<BuildFailedException>(() =>
+            builder.BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), CancellationToken.None));
+
+        Assert.Same(error, thrown.Error);
+        Assert.Empty(await store.ListAsync(CancellationToken.None).ToListAsync());
+    }
+
+    private async Task<(BuiltImage Image, FileSystemBlobStore Store, PackingLayerSource Source)> BuildAsync(TemporaryDirectory directory, bool slowFirst = false)
+    {
+        var store = new FileSystemBlobStore(directory.Combine("store"));
+        var source = new PackingLayerSource(store, slowFirst);
+        var image = await Builder(new CannedClosure(PackageRoot()), store, directory).BuildAsync(Request, source, CancellationToken.None);
+        return (image, store, source);
+    }
+
+    /// <summary>A package output with a shell and a CA bundle, so the config's Cmd and SSL_CERT_FILE are exercised too.</summary>
+    private string PackageRoot()
+    {
+        var root = _directory.Combine("hello-package");
+        Directory.CreateDirectory(Path.Combine(root, "bin"));
+        Directory.CreateDirectory(Path.Combine(root, "etc", "ssl", "certs"));
+        File.WriteAllText(Path.Combine(root, "bin", "bash"), "#!/bin/sh\n");
+        File.WriteAllText(Path.Combine(root, ImageBuilder.CaBundle), "certificates\n");
+        return root;
+    }
+
+    private static ImageBuilder Builder(IClosureBuilder closure, IBlobStore store, TemporaryDirectory directory)
+    {
+        var nix = Options.Create(new NixOptions { GcRootsPath = directory.Combine("gcroots") });
+        var metrics = new RegistryMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+        return new ImageBuilder(
+            closure,
+            new BuildSlots(nix, metrics),
+            new StableLayering(),
+            Options.Create(new LayeringOptions()),
+            new PopularitySource(Popularity.None),
+            new LayerPublisher(store),
+            store,
+            nix,
+            metrics,
+            new FakeTimeProvider(DateTimeOffset.UnixEpoch),
+            NullLogger<ImageBuilder>.Instance);
+    }
+
+    /// <summary>A small closure: a package, its libraries and a large path that gets a layer of its own.</summary>
+    private sealed class CannedClosure(string packageRoot) : IClosureBuilder
+    {
+        public Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation) =>
+            Task.FromResult(new NixBuild(
+                Closures.Of([
+                    ("hello-2.12", 300_000, ["glibc-2.40", "libidn-1.42"]),
+                    ("cacert-3.98", 400_000, []),
+                    ("glibc-2.40", 30_000_000, []),
+                    ("libidn-1.42", 1_000, ["glibc-2.40"]),
+                ]),
+                [packageRoot]));
+    }
+
+    private sealed class FailingClosure(BuildError error) : IClosureBuilder
+    {
+        public Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation) =>
+            Task.FromException<NixBuild>(new BuildFailedException(error));
+    }
+
+    /// <summary>
+    /// Packs each group as a tar holding one file that lists the group's paths,
+    /// so different groups give different blobs; optionally delays the first.
+    /// </summary>
+    private sealed class PackingLayerSource(IBlobStore store, bool slowFirst) : ILayerSource
+    {
+        private readonly LayerPublisher _publisher = new(store);
+        private readonly List<LayerGroup> _requested = [];
+        private readonly Dictionary<LayerGroup, LayerDescriptor> _packed = [];
+
+        public IReadOnlyList<LayerGroup> Requested
+        {
+            get
+            {
+                lock (_requested) return _requested.ToArray();
+            }
+        }
+
+        public IReadOnlyList<LayerDescriptor> InGroupOrder(IEnumerable<LayerGroup> groups)
+        {
+            lock (_requested) return groups.Select(g => _packed[g]).ToArray();
+        }
+
+        public async Task<LayerDescriptor> GetAsync(LayerGroup group, CancellationToken cancellation)
+        {
+            bool first;
+            lock (_requested)
+            {
+                first = _requested.Count == 0;
+                _requested.Add(group);
+            }
+            if (first && slowFirst) await Task.Delay(300, cancellation);
+            var content = Encoding.UTF8.GetBytes(string.Join('\n', group.Paths));
+            var layer = await _publisher.PublishAsync([TarEntry.File("paths", (UnixFileMode)0b110_100_100, content)], cancellation);
+            lock (_requested) _packed[group] = layer;
+            return layer;
+        }
+    }
+}
