@@ -21,7 +21,7 @@ public static class Observability
 {
     public static WebApplicationBuilder AddNixeryObservability(this WebApplicationBuilder builder)
     {
-        if (string.Equals(builder.Configuration["Nixery:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
+        if (RegistryHost.Registry(builder.Configuration).JsonLogs)
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(o =>

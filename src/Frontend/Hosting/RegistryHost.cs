@@ -32,5 +32,8 @@ public static class RegistryHost
 
     /// <summary>The registry API on every interface at <c>PORT</c>.</summary>
     public static void ListenOnConfiguredPort(WebApplicationBuilder builder) =>
-        builder.WebHost.UseUrls($"http://0.0.0.0:{builder.Configuration.GetValue("Nixery:Port", 8080)}");
+        builder.WebHost.UseUrls($"http://0.0.0.0:{Registry(builder.Configuration).Port}");
+
+    public static RegistryOptions Registry(IConfiguration configuration) =>
+        configuration.GetSection(EnvironmentVariables.Section).Get<RegistryOptions>() ?? new RegistryOptions();
 }

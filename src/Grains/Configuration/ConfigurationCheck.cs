@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Nixery.Storage;
 
 namespace Nixery.Configuration;
 
@@ -19,8 +20,8 @@ public static class ConfigurationCheck
             if (variable.Check(value) is { } problem) problems.Add($"{variable.Name}: {problem}");
         }
 
-        var storage = configuration["Nixery:Storage:Backend"] ?? "filesystem";
-        if (storage.Equals("filesystem", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(configuration["Nixery:Storage:Path"]))
+        var storage = EnvironmentVariables.Current(configuration, "NIXERY_STORAGE_BACKEND")!;
+        if (storage.Equals(StorageOptions.FileSystem, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(configuration["Nixery:Storage:Path"]))
             problems.Add("STORAGE_PATH: must be set for NIXERY_STORAGE_BACKEND=filesystem");
         problems.AddRange(ObjectStorageProblems(configuration, storage.ToLowerInvariant()));
 
@@ -28,8 +29,8 @@ public static class ConfigurationCheck
 
         problems.AddRange(ClusterProblems(configuration));
 
-        if (double.TryParse(configuration["Nixery:Collection:GraceMinutes"] ?? "60", System.Globalization.CultureInfo.InvariantCulture, out var grace)
-            && int.TryParse(configuration["Nixery:Nix:BuildTimeoutSeconds"] ?? "1200", out var buildTimeout)
+        if (double.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_GC_GRACE"), System.Globalization.CultureInfo.InvariantCulture, out var grace)
+            && int.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_BUILD_TIMEOUT"), out var buildTimeout)
             && grace * 60 < buildTimeout)
             problems.Add($"NIXERY_GC_GRACE: {grace} minutes is shorter than NIXERY_BUILD_TIMEOUT ({buildTimeout} s): a collection could take the blobs of a build under way");
 
@@ -68,11 +69,11 @@ public static class ConfigurationCheck
 
     private static IEnumerable<string> ClusterProblems(IConfiguration configuration)
     {
-        var clustering = configuration["Nixery:Cluster:Clustering"] ?? ClusterProviders.Localhost;
+        var clustering = EnvironmentVariables.Current(configuration, "NIXERY_CLUSTERING")!;
         var connection = configuration["Nixery:Cluster:Connection"];
         if (!clustering.Equals(ClusterProviders.Localhost, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(connection))
             yield return $"NIXERY_CLUSTERING_CONNECTION: must be set for NIXERY_CLUSTERING={clustering}";
-        var state = configuration["Nixery:Cluster:GrainStorage"] ?? ClusterProviders.StorageBackend;
+        var state = EnvironmentVariables.Current(configuration, "NIXERY_GRAIN_STORAGE")!;
         var stateConnection = configuration["Nixery:Cluster:GrainStorageConnection"];
         if (!state.Equals(ClusterProviders.StorageBackend, StringComparison.OrdinalIgnoreCase)
             && string.IsNullOrWhiteSpace(stateConnection) && string.IsNullOrWhiteSpace(connection))

@@ -1,3 +1,7 @@
+using Nixery.Collection;
+using Nixery.Naming;
+using Nixery.Nix;
+using Nixery.Storage;
 using Nixery.Layering;
 using Nixery.Sources;
 
@@ -5,65 +9,80 @@ namespace Nixery.Configuration;
 
 /// <summary>
 /// Every environment variable of the registry, in one table: configuration
-/// binding, start-up validation and the README's configuration table all
-/// come from here.
+/// binding and start-up validation come from here, and a test holds the
+/// README's configuration table to it (names and defaults).
 /// </summary>
+/// <remarks>
+/// To add a variable: give the options class a property with its default,
+/// add a row here whose default is <c>Value&lt;TheOptions&gt;(o =&gt; o.Property)</c>
+/// (words only for a default computed at start), and add the row to the
+/// README's table.
+/// </remarks>
 public static class EnvironmentVariables
 {
     public const string Section = "Nixery";
 
     public static readonly IReadOnlyList<EnvironmentVariable> All =
     [
-        new("PORT", "Nixery:Port", "8080", "Port the registry's HTTP API listens on (all interfaces).", Checks.Port),
+        new("PORT", "Nixery:Port", Value<RegistryOptions>(o => o.Port), "Port the registry's HTTP API listens on (all interfaces).", Checks.Port),
         new("NIXERY_PKGS_PATH", "Nixery:Source:Path", "", "Package set on disk: a directory (entry point `default.nix`) or a `.nix` file.", Checks.ExistingPath),
         new("NIXERY_PKGS_REPO", "Nixery:Source:Repository", "", "Package set in a git repository (any URL git understands); the image tag selects the revision.", Checks.Any),
         new("NIXERY_DEFAULT_TAG", "Nixery:Source:DefaultTag", "the repository's HEAD", "The git branch, tag or commit that the image tag `latest` means.", Checks.Any),
         new("NIXERY_CHANNEL", "Nixery:Source:Channel", "", "nixpkgs channel or commit fetched as a tarball; the revision of `latest`, other tags name other channels or commits.", Checks.Any),
-        new("NIXERY_CHANNEL_URL", "Nixery:Source:ChannelUrl", SourceOptions.GitHubArchive, "Where `<channel or commit>.tar.gz` is downloaded from.", Checks.HttpUrl),
-        new("NIXERY_SOURCE_TIMEOUT", "Nixery:Source:TimeoutSeconds", "600", "Seconds one fetch of a repository or tarball may take.", Checks.PositiveInteger),
-        new("NIXERY_SOURCE_CACHE", "Nixery:Source:CachePath", "$TMPDIR/nixery/sources", "Where git mirrors and downloaded tarballs are kept.", Checks.Any),
-        new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", "10", "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
-        new("NIXERY_STORAGE_BACKEND", "Nixery:Storage:Backend", "filesystem", "Where blobs and state live: `filesystem`, `gcs`, `azure` or `s3`.", Checks.OneOf("filesystem", "gcs", "azure", "s3")),
+        new("NIXERY_CHANNEL_URL", "Nixery:Source:ChannelUrl", Value<SourceOptions>(o => o.ChannelUrl), "Where `<channel or commit>.tar.gz` is downloaded from.", Checks.HttpUrl),
+        new("NIXERY_SOURCE_TIMEOUT", "Nixery:Source:TimeoutSeconds", Value<SourceOptions>(o => o.TimeoutSeconds), "Seconds one fetch of a repository or tarball may take.", Checks.PositiveInteger),
+        new("NIXERY_SOURCE_CACHE", "Nixery:Source:CachePath", "`$TMPDIR/nixery/sources`", "Where git mirrors and downloaded tarballs are kept.", Checks.Any),
+        new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", Value<SourceOptions>(o => o.RefreshSeconds), "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
+        new("NIXERY_STORAGE_BACKEND", "Nixery:Storage:Backend", Value<StorageOptions>(o => o.Backend), "Where blobs and state live: `filesystem`, `gcs`, `azure` or `s3`.", Checks.OneOf("filesystem", "gcs", "azure", "s3")),
         new("STORAGE_PATH", "Nixery:Storage:Path", "", "Root directory of the filesystem backend (required for it).", Checks.Any),
-        new("NIXERY_STORAGE_REDIRECTS", "Nixery:Storage:Delivery:Redirects", "true", "Object storage: redirect clients to short-lived signed URLs (`true`) or stream blobs through the registry (`false`).", Checks.Boolean),
-        new("NIXERY_REDIRECT_LIFETIME", "Nixery:Storage:Delivery:RedirectLifetimeSeconds", "300", "Seconds a signed blob URL stays valid.", Checks.IntegerBetween(1, 604800)),
+        new("NIXERY_STORAGE_REDIRECTS", "Nixery:Storage:Delivery:Redirects", Value<StorageOptions>(o => o.Delivery.Redirects), "Object storage: redirect clients to short-lived signed URLs (`true`) or stream blobs through the registry (`false`).", Checks.Boolean),
+        new("NIXERY_REDIRECT_LIFETIME", "Nixery:Storage:Delivery:RedirectLifetimeSeconds", Value<StorageOptions>(o => o.Delivery.RedirectLifetimeSeconds), "Seconds a signed blob URL stays valid.", Checks.IntegerBetween(1, 604800)),
         new("GCS_BUCKET", "Nixery:Storage:Gcs:Bucket", "", "Bucket of the gcs backend (required for it).", Checks.Any),
         new("GOOGLE_APPLICATION_CREDENTIALS", "Nixery:Storage:Gcs:CredentialsFile", "", "Service-account key file of the gcs backend; signs redirect URLs. Unset: Application Default Credentials, blobs proxied.", Checks.ExistingFile),
         new("NIXERY_GCS_ENDPOINT", "Nixery:Storage:Gcs:Endpoint", "", "JSON API base URI (`…/storage/v1/`) of a server standing in for Google's.", Checks.HttpUrl),
         new("NIXERY_AZURE_CONNECTION_STRING", "Nixery:Storage:Azure:ConnectionString", "", "Connection string of the azure backend (required for it); with an account key, redirects carry a SAS.", Checks.Any),
-        new("NIXERY_AZURE_CONTAINER", "Nixery:Storage:Azure:Container", "nixery", "Container of the azure backend; created if missing.", Checks.Any),
+        new("NIXERY_AZURE_CONTAINER", "Nixery:Storage:Azure:Container", Value<StorageOptions>(o => o.Azure.Container), "Container of the azure backend; created if missing.", Checks.Any),
         new("S3_BUCKET", "Nixery:Storage:S3:Bucket", "", "Bucket of the s3 backend (required for it).", Checks.Any),
-        new("AWS_REGION", "Nixery:Storage:S3:Region", "us-east-1", "Region of the s3 backend.", Checks.Any),
-        new("S3_USE_PRESIGNED_URLS", "Nixery:Storage:S3:UsePresignedUrls", "true", "s3 backend: redirect to presigned URLs (`true`) or proxy blobs (`false`).", Checks.Boolean),
+        new("AWS_REGION", "Nixery:Storage:S3:Region", Value<StorageOptions>(o => o.S3.Region), "Region of the s3 backend.", Checks.Any),
+        new("S3_USE_PRESIGNED_URLS", "Nixery:Storage:S3:UsePresignedUrls", Value<StorageOptions>(o => o.S3.UsePresignedUrls), "s3 backend: redirect to presigned URLs (`true`) or proxy blobs (`false`).", Checks.Boolean),
         new("NIXERY_S3_ENDPOINT", "Nixery:Storage:S3:Endpoint", "", "URL of an S3-compatible server instead of AWS (path-style addressing).", Checks.HttpUrl),
-        new("NIX_TIMEOUT", "Nixery:Nix:BuilderTimeoutSeconds", "60", "Seconds one Nix builder may run (Nix's `--timeout`, as in Nixery).", Checks.PositiveInteger),
-        new("NIXERY_BUILD_TIMEOUT", "Nixery:Nix:BuildTimeoutSeconds", "1200", "Seconds a whole image build may take: evaluation, builds, packing.", Checks.PositiveInteger),
-        new("NIXERY_MAX_CONCURRENT_BUILDS", "Nixery:Nix:MaxConcurrentBuilds", "4", "Nix builds one silo runs at once; further builds queue.", Checks.PositiveInteger),
-        new("NIXERY_GC_ROOTS", "Nixery:Nix:GcRootsPath", "STORAGE_PATH/gcroots", "Directory of Nix GC roots that keep served closures in the store.", Checks.Any),
-        new("NIXERY_LOG_LINES", "Nixery:Nix:LogLines", "20", "Lines of a failed builder's log shown in the registry error.", Checks.PositiveInteger),
-        new("NIXERY_SHELL_PACKAGES", "Nixery:Naming:ShellPackages", "bashInteractive,coreutils,moreutils,nano", "What the meta-package `shell` expands to (comma-separated).", Checks.Any, IsList: true),
-        new("NIXERY_DEFAULT_PACKAGES", "Nixery:Naming:DefaultPackages", "cacert,iana-etc", "Packages added to every image (comma-separated; empty for none).", Checks.Any, IsList: true),
-        new("NIXERY_LAYERING", "Nixery:Layering:Strategy", LayeringStrategies.DefaultName, "Layering strategy: `stable` (default), `nixery` (Nixery's algorithm) or `popularity` (dockerTools').", Checks.OneOf([.. new LayeringStrategies().Names])),
-        new("NIXERY_LAYER_BUDGET", "Nixery:Layering:Budget", LayeringStrategies.DefaultBudget.ToString(), "Most store-path layers per image; the customisation layer comes on top.", Checks.IntegerBetween(1, 125)),
+        new("NIX_TIMEOUT", "Nixery:Nix:BuilderTimeoutSeconds", Value<NixOptions>(o => o.BuilderTimeoutSeconds), "Seconds one Nix builder may run (Nix's `--timeout`, as in Nixery).", Checks.PositiveInteger),
+        new("NIXERY_BUILD_TIMEOUT", "Nixery:Nix:BuildTimeoutSeconds", Value<NixOptions>(o => o.BuildTimeoutSeconds), "Seconds a whole image build may take: evaluation, builds, packing.", Checks.PositiveInteger),
+        new("NIXERY_MAX_CONCURRENT_BUILDS", "Nixery:Nix:MaxConcurrentBuilds", Value<NixOptions>(o => o.MaxConcurrentBuilds), "Nix builds one silo runs at once; further builds queue.", Checks.PositiveInteger),
+        new("NIXERY_GC_ROOTS", "Nixery:Nix:GcRootsPath", "`STORAGE_PATH/gcroots`", "Directory of Nix GC roots that keep served closures in the store.", Checks.Any),
+        new("NIXERY_LOG_LINES", "Nixery:Nix:LogLines", Value<NixOptions>(o => o.LogLines), "Lines of a failed builder's log shown in the registry error.", Checks.PositiveInteger),
+        new("NIXERY_SHELL_PACKAGES", "Nixery:Naming:ShellPackages", Value<NamingOptions>(o => o.ShellPackages), "What the meta-package `shell` expands to (comma-separated).", Checks.Any, IsList: true),
+        new("NIXERY_DEFAULT_PACKAGES", "Nixery:Naming:DefaultPackages", Value<NamingOptions>(o => o.DefaultPackages), "Packages added to every image (comma-separated; empty for none).", Checks.Any, IsList: true),
+        new("NIXERY_LAYERING", "Nixery:Layering:Strategy", Value<LayeringOptions>(o => o.Strategy), "Layering strategy: `stable` (default), `nixery` (Nixery's algorithm) or `popularity` (dockerTools').", Checks.OneOf([.. new LayeringStrategies().Names])),
+        new("NIXERY_LAYER_BUDGET", "Nixery:Layering:Budget", Value<LayeringOptions>(o => o.Budget), "Most store-path layers per image; the customisation layer comes on top.", Checks.IntegerBetween(1, 125)),
         new("NIX_POPULARITY_URL", "Nixery:Layering:PopularityUrl", "", "URL of popularity data in Nixery's format, fetched once at start.", Checks.HttpUrl),
         new("NIXERY_POPULARITY_FILE", "Nixery:Layering:PopularityFile", "", "The same popularity data from a local file.", Checks.ExistingFile),
-        new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", "localhost", "How silos find each other: `localhost` (one process), `redis` or `azuretable`.", Checks.OneOf(ClusterProviders.Clustering)),
+        new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", Value<NixeryClusterOptions>(o => o.Clustering), "How silos find each other: `localhost` (one process), `redis` or `azuretable`.", Checks.OneOf(ClusterProviders.Clustering)),
         new("NIXERY_CLUSTERING_CONNECTION", "Nixery:Cluster:Connection", "", "Connection string of the membership store: `host:port` for Redis, an Azure Storage connection string for Azure Table.", Checks.Any),
-        new("NIXERY_GRAIN_STORAGE", "Nixery:Cluster:GrainStorage", "storage", "Where grain state lives: `storage` (the storage backend), `redis`, `azureblob` or `azuretable`.", Checks.OneOf(ClusterProviders.GrainStorage)),
-        new("NIXERY_GRAIN_STORAGE_CONNECTION", "Nixery:Cluster:GrainStorageConnection", "NIXERY_CLUSTERING_CONNECTION", "Connection string for grain state, when it is not the storage backend.", Checks.Any),
-        new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", "11111", "Port for silo-to-silo traffic.", Checks.Port),
-        new("NIXERY_GATEWAY_PORT", "Nixery:Cluster:GatewayPort", "30000", "Port Orleans clients (separate frontends) connect to.", Checks.Port),
-        new("NIXERY_ADVERTISED_ADDRESS", "Nixery:Cluster:AdvertisedAddress", "loopback, or POD_IP", "IP address other silos and frontends reach this silo at.", Checks.IpAddress),
-        new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", "nixery", "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
-        new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", "nixery", "Orleans service id; stays the same across deployments.", Checks.Any),
-        new("NIXERY_LOG_FORMAT", "Nixery:LogFormat", "text", "`text`, or `json` for one structured JSON object per line (with the image key of builds).", Checks.OneOf("text", "json")),
-        new("NIXERY_GC_INTERVAL", "Nixery:Collection:IntervalHours", "0", "Hours between scheduled garbage collections; `0`: only when `Nixery.Silo gc` is run.", Checks.NonNegativeNumber),
-        new("NIXERY_GC_RETENTION", "Nixery:Collection:RetentionDays", "30", "Days an image is kept after it was last pulled.", Checks.NonNegativeNumber),
-        new("NIXERY_GC_GRACE", "Nixery:Collection:GraceMinutes", "60", "Minutes a blob must stay unreferenced, across two collections, before it is deleted; longer than NIXERY_BUILD_TIMEOUT.", Checks.NonNegativeNumber),
-        new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", "30", "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
+        new("NIXERY_GRAIN_STORAGE", "Nixery:Cluster:GrainStorage", Value<NixeryClusterOptions>(o => o.GrainStorage), "Where grain state lives: `storage` (the storage backend), `redis`, `azureblob` or `azuretable`.", Checks.OneOf(ClusterProviders.GrainStorage)),
+        new("NIXERY_GRAIN_STORAGE_CONNECTION", "Nixery:Cluster:GrainStorageConnection", "`NIXERY_CLUSTERING_CONNECTION`", "Connection string for grain state, when it is not the storage backend.", Checks.Any),
+        new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", Value<NixeryClusterOptions>(o => o.SiloPort), "Port for silo-to-silo traffic.", Checks.Port),
+        new("NIXERY_GATEWAY_PORT", "Nixery:Cluster:GatewayPort", Value<NixeryClusterOptions>(o => o.GatewayPort), "Port Orleans clients (separate frontends) connect to.", Checks.Port),
+        new("NIXERY_ADVERTISED_ADDRESS", "Nixery:Cluster:AdvertisedAddress", "loopback, or `POD_IP`", "IP address other silos and frontends reach this silo at.", Checks.IpAddress),
+        new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", Value<NixeryClusterOptions>(o => o.ClusterId), "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
+        new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", Value<NixeryClusterOptions>(o => o.ServiceId), "Orleans service id; stays the same across deployments.", Checks.Any),
+        new("NIXERY_LOG_FORMAT", "Nixery:LogFormat", Value<RegistryOptions>(o => o.LogFormat), "`text`, or `json` for one structured JSON object per line (with the image key of builds).", Checks.OneOf("text", "json")),
+        new("NIXERY_GC_INTERVAL", "Nixery:Collection:IntervalHours", Value<CollectionOptions>(o => o.IntervalHours), "Hours between scheduled garbage collections; `0`: only when `Nixery.Silo gc` is run.", Checks.NonNegativeNumber),
+        new("NIXERY_GC_RETENTION", "Nixery:Collection:RetentionDays", Value<CollectionOptions>(o => o.RetentionDays), "Days an image is kept after it was last pulled.", Checks.NonNegativeNumber),
+        new("NIXERY_GC_GRACE", "Nixery:Collection:GraceMinutes", Value<CollectionOptions>(o => o.GraceMinutes), "Minutes a blob must stay unreferenced, across two collections, before it is deleted; longer than NIXERY_BUILD_TIMEOUT.", Checks.NonNegativeNumber),
+        new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", Value<BuildPolicy>(o => o.FailureBackoffSeconds), "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 
     public static EnvironmentVariable Named(string name) => All.Single(v => v.Name == name);
+
+    /// <summary>The variable's configured value, else its literal default (null when it has none).</summary>
+    public static string? Current(Microsoft.Extensions.Configuration.IConfiguration configuration, string name)
+    {
+        var variable = Named(name);
+        return configuration[variable.Key] ?? (variable.Default.Literal ? variable.Default.Text : null);
+    }
+
+    private static DefaultValue Value<TOptions>(Func<TOptions, object> read) where TOptions : new() => DefaultValue.Of(read(new TOptions()));
 
     /// <summary>Configuration entries for the variables present in <paramref name="environment"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> ToConfiguration(IReadOnlyDictionary<string, string> environment)
