@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Nixery.Configuration;
+using Nixery.Frontend.Hosting;
 using Nixery.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -22,26 +23,12 @@ public static class SiloCluster
 {
     public static ISiloBuilder UseNixeryCluster(this ISiloBuilder silo, NixeryClusterOptions options)
     {
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = options.ClusterId;
-            o.ServiceId = options.ServiceId;
-        });
-
-        switch (options.Clustering.ToLowerInvariant())
-        {
-            case ClusterProviders.Localhost:
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                break;
-            case ClusterProviders.Redis:
-                silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
-                silo.UseRedisClustering(options.Connection!);
-                break;
-            case ClusterProviders.AzureTable:
-                silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
-                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(options.Connection));
-                break;
-        }
+        ClusterMembership.Use(silo.Services, options,
+            localhost: () => silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId),
+            redis: connection => silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
+                .UseRedisClustering(connection),
+            azureTable: tables => silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
+                .UseAzureStorageClustering(o => o.TableServiceClient = tables));
 
         // Kubernetes hosting watches pods so that a deleted pod's silo is
         // declared dead at once; it needs a membership provider all the same.
