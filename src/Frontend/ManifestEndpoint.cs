@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.Manifests;
 using Nixery.Naming;
@@ -27,6 +28,14 @@ public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILo
         if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
 
         var request = resolved.Request;
+        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !await ExistsAsync(request))
+        {
+            var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
+            return permission.Anonymous
+                ? RegistryError.Unauthorized(message + "; sign in to build it",
+                    context.RequestServices.GetRequiredService<RegistryAccess>().Challenge(context.Request, Access.ResourceScope.PullOf(route.Name)))
+                : RegistryError.Denied(message, new { name = route.Name, tag = route.Reference });
+        }
         // The request's abort token only ends this caller's wait; the build
         // itself goes on in the grain for everyone else who wants the image.
         var result = await grains.GetImageAsync(request, context.RequestAborted);
@@ -34,6 +43,13 @@ public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILo
 
         var mediaType = ManifestNegotiation.Choose(context.Request.Headers.Accept);
         return new ManifestResult(mediaType == MediaTypes.OciManifest ? image.Oci : image.Docker);
+    }
+
+    /// <summary>Built, or being built by someone who may: joining a build starts nothing.</summary>
+    private async Task<bool> ExistsAsync(ImageRequest request)
+    {
+        var status = await grains.GetGrain<IImageGrain>(request.Key()).Status();
+        return status.State is ImageState.Built or ImageState.Building;
     }
 
     private async Task<IResult> ByDigestAsync(RegistryRoute.Manifest route, CancellationToken cancellation)

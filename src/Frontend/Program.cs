@@ -15,7 +15,7 @@ RegistryHost.ListenOnConfiguredPort(builder);
 // /readyz and registry calls reporting the cluster as unavailable.
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 builder.AddNixeryObservability();
-builder.Services.AddNixeryStorage(builder.Configuration).AddRegistryFrontend();
+builder.Services.AddNixeryStorage(builder.Configuration).AddNixeryAccess(builder.Configuration).AddRegistryFrontend();
 builder.UseOrleansClient(client => client.UseNixeryCluster(cluster));
 
 var app = builder.Build();

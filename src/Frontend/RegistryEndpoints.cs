@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Nixery.Metrics;
 using Nixery.Storage;
@@ -21,12 +22,17 @@ public static class RegistryEndpoints
         services.AddSingleton<ManifestEndpoint>();
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
+        services.AddSingleton<TokenEndpoint>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RegistryAccess>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", IndexPage.Render);
+        app.MapGet("/token", (HttpContext context, TokenEndpoint tokens) => tokens.GetAsync(context));
+        app.MapPost("/token", (HttpContext context, TokenEndpoint tokens) => tokens.PostAsync(context)).DisableAntiforgery();
         app.Map("/v2", context => DispatchAsync(context, ""));
         app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? ""));
         return app;
@@ -39,7 +45,7 @@ public static class RegistryEndpoints
         IResult result;
         try
         {
-            result = await RouteAsync(context, route);
+            result = await RegistryAuthorization.CheckAsync(context, route) ?? await RouteAsync(context, route);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -19,6 +19,13 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
     public static RegistryError DigestInvalid(string digest) => new(StatusCodes.Status400BadRequest, "DIGEST_INVALID", $"invalid digest '{digest}'", new { digest });
     public static RegistryError NotFound(string path) => new(StatusCodes.Status404NotFound, "NAME_UNKNOWN", $"no such endpoint: {path}");
 
+    /// <summary>Credentials are missing, wrong or expired; <paramref name="challenge"/> tells the client where to get a token.</summary>
+    public static RegistryError Unauthorized(string message, string challenge) =>
+        new(StatusCodes.Status401Unauthorized, "UNAUTHORIZED", message) { Challenge = challenge };
+
+    /// <summary>The client is known but may not do this.</summary>
+    public static RegistryError Denied(string message, object? detail = null) => new(StatusCodes.Status403Forbidden, "DENIED", message, detail);
+
     public static RegistryError ReadOnly(string method) =>
         new(StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", $"{method} is not supported: this registry is read-only; images are built from package names when pulled");
 
@@ -27,9 +34,13 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
 
     public static RegistryError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "UNKNOWN", message);
 
+    /// <summary>The <c>WWW-Authenticate</c> value of a 401.</summary>
+    public string? Challenge { get; init; }
+
     public async Task ExecuteAsync(HttpContext context)
     {
         context.Response.StatusCode = Status;
+        if (Challenge is not null) context.Response.Headers.WWWAuthenticate = Challenge;
         context.Response.ContentType = MediaTypes.Json;
         if (Status == StatusCodes.Status405MethodNotAllowed) context.Response.Headers.Allow = "GET, HEAD";
         if (Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "30";

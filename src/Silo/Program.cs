@@ -33,6 +33,7 @@ RegistryHost.ListenOnConfiguredPort(builder);
 builder.AddNixeryObservability();
 builder.Services
     .AddNixeryStorage(builder.Configuration)
+    .AddNixeryAccess(builder.Configuration)
     .AddNixeryPipeline(builder.Configuration, popularity)
     .AddRegistryFrontend();
 builder.UseOrleans(silo => silo.UseNixeryCluster(cluster));

@@ -28,6 +28,7 @@ public static class ConfigurationCheck
         if (needsSource) problems.AddRange(SourceProblems(configuration));
 
         problems.AddRange(ClusterProblems(configuration));
+        problems.AddRange(AuthProblems(configuration));
 
         if (double.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_GC_GRACE"), System.Globalization.CultureInfo.InvariantCulture, out var grace)
             && int.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_BUILD_TIMEOUT"), out var buildTimeout)
@@ -65,6 +66,35 @@ public static class ConfigurationCheck
         {
             return "NIXERY_AZURE_CONNECTION_STRING: is not an Azure Storage connection string";
         }
+    }
+
+    /// <summary>The files authentication reads are read now, so a bad entry stops start-up instead of locking everyone out.</summary>
+    private static IEnumerable<string> AuthProblems(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Nixery:Auth").Get<Access.AuthOptions>() ?? new Access.AuthOptions();
+        var problems = new List<string>();
+        void Check(string variable, string path, Action<string> read)
+        {
+            if (string.IsNullOrWhiteSpace(path) || !File.Exists(path)) return;
+            try
+            {
+                read(path);
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                problems.Add($"{variable}: {e.Message}");
+            }
+        }
+        Check("NIXERY_AUTH_HTPASSWD", options.HtpasswdFile, path => Access.Htpasswd.Load(path));
+        Check("NIXERY_AUTH_POLICY", options.PolicyFile, path => Access.AccessPolicy.Load(path));
+        Check("NIXERY_AUTH_KEY_FILE", options.KeyFile, path => Access.SigningKey.FromPem(File.ReadAllText(path)).Dispose());
+        if (!options.Enabled)
+        {
+            foreach (var variable in new[] { "NIXERY_AUTH_POLICY", "NIXERY_AUTH_KEY_FILE" })
+                if (!string.IsNullOrWhiteSpace(configuration[EnvironmentVariables.Named(variable).Key]))
+                    problems.Add($"{variable}: has no effect without NIXERY_AUTH_HTPASSWD, which turns authentication on");
+        }
+        return problems;
     }
 
     private static IEnumerable<string> ClusterProblems(IConfiguration configuration)

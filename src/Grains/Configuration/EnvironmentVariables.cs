@@ -1,3 +1,4 @@
+using Nixery.Access;
 using Nixery.Collection;
 using Nixery.Naming;
 using Nixery.Nix;
@@ -70,6 +71,12 @@ public static class EnvironmentVariables
         new("NIXERY_GC_INTERVAL", "Nixery:Collection:IntervalHours", Value<CollectionOptions>(o => o.IntervalHours), "Hours between scheduled garbage collections; `0`: only when `Nixery.Silo gc` is run.", Checks.NonNegativeNumber),
         new("NIXERY_GC_RETENTION", "Nixery:Collection:RetentionDays", Value<CollectionOptions>(o => o.RetentionDays), "Days an image is kept after it was last pulled.", Checks.NonNegativeNumber),
         new("NIXERY_GC_GRACE", "Nixery:Collection:GraceMinutes", Value<CollectionOptions>(o => o.GraceMinutes), "Minutes a blob must stay unreferenced, across two collections, before it is deleted; longer than NIXERY_BUILD_TIMEOUT.", Checks.NonNegativeNumber),
+        new("NIXERY_AUTH_HTPASSWD", "Nixery:Auth:HtpasswdFile", "", "htpasswd file of bcrypt entries (`htpasswd -B`); setting it turns token authentication on.", Checks.ExistingFile),
+        new("NIXERY_AUTH_KEY_FILE", "Nixery:Auth:KeyFile", "generated", "PEM private key (P-256 for ES256, or RSA ≥ 2048 bits for RS256) that signs tokens; unset: one is generated and kept on the storage backend.", Checks.ExistingFile),
+        new("NIXERY_AUTH_ANONYMOUS", "Nixery:Auth:Anonymous", Value<AuthOptions>(o => o.Anonymous.ToString().ToLowerInvariant()), "With authentication on, what clients without credentials may do: `none`, `cached` (pull images already built) or `all`.", Checks.OneOf("none", "cached", "all")),
+        new("NIXERY_AUTH_POLICY", "Nixery:Auth:PolicyFile", "", "Policy file (YAML or JSON): which users and groups may pull and build which names and tags, and who are operators; unset: every user may do everything.", Checks.ExistingFile),
+        new("NIXERY_AUTH_TOKEN_LIFETIME", "Nixery:Auth:TokenLifetimeSeconds", Value<AuthOptions>(o => o.TokenLifetimeSeconds), "Seconds an access token is valid.", Checks.IntegerBetween(10, 86400)),
+        new("NIXERY_EXTERNAL_URL", "Nixery:Auth:ExternalUrl", "from the request", "Base URL clients reach the registry at (`https://registry.example.com`), for the token realm; unset: taken from the request's Host header.", Checks.HttpUrl),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", Value<BuildPolicy>(o => o.FailureBackoffSeconds), "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 

@@ -38,6 +38,10 @@ public static class NixeryServices
         return services;
     }
 
+    /// <summary>Token authentication settings, for every process that answers the registry API.</summary>
+    public static IServiceCollection AddNixeryAccess(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<Access.AuthOptions>(configuration.GetSection("Nixery:Auth"));
+
     /// <summary>The build pipeline: what a silo needs to build images.</summary>
     public static IServiceCollection AddNixeryPipeline(this IServiceCollection services, IConfiguration configuration, PopularitySource popularity)
     {

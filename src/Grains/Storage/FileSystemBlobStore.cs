@@ -142,7 +142,24 @@ public sealed class FileSystemBlobStore : IBlobStore
                     await file.WriteAsync(content, cancellation);
                     file.Flush(flushToDisk: true);
                 }
-                File.Move(staging, path, overwrite: true);
+                if (expectedETag is null)
+                {
+                    // Creation must be atomic across processes sharing the
+                    // directory too (several silos on one volume): a move
+                    // that refuses an existing target lets exactly one win.
+                    try
+                    {
+                        File.Move(staging, path, overwrite: false);
+                    }
+                    catch (IOException) when (File.Exists(path))
+                    {
+                        throw new DocumentConflictException(key);
+                    }
+                }
+                else
+                {
+                    File.Move(staging, path, overwrite: true);
+                }
             }
             finally
             {

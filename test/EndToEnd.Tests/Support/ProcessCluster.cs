@@ -40,12 +40,18 @@ public abstract class ProcessCluster : IAsyncLifetime
             ["NIXERY_ADVERTISED_ADDRESS"] = "127.0.0.1",
             ["PATH"] = Nix.SearchPath,
         };
+        AddEnvironment(environment);
         // One after the other: silos started at the same moment contend on
         // the membership table and take seconds longer to join.
         Silos = [new RegistryProcess(_storage.Path, environment, privateNixStore: true), new RegistryProcess(_storage.Path, environment, privateNixStore: true)];
         foreach (var silo in Silos) await silo.StartAsync();
         Frontend = new RegistryProcess(_storage.Path, environment, project: "Frontend");
         await Frontend.StartAsync();
+    }
+
+    /// <summary>Settings every process of a particular cluster gets on top (authentication, say).</summary>
+    protected virtual void AddEnvironment(Dictionary<string, string> environment)
+    {
     }
 
     /// <summary>Replaces a dead silo with a new process on new ports.</summary>
@@ -69,7 +75,7 @@ public abstract class ProcessCluster : IAsyncLifetime
     }
 }
 
-public sealed class RedisProcessCluster : ProcessCluster
+public class RedisProcessCluster : ProcessCluster
 {
     private RedisServer? _redis;
 
