@@ -14,6 +14,7 @@ namespace Nixery.Nix;
 public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger) : IClosureBuilder
 {
     private readonly NixOptions _options = options.Value;
+    private readonly NixConfinement _confinement = new(runner, options.Value);
 
     /// <summary>Nix may otherwise colour its messages; they are shown to clients.</summary>
     private static readonly Dictionary<string, string?> Environment = new() { ["NO_COLOR"] = "1" };
@@ -57,7 +58,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     public async Task<IReadOnlyList<(string Name, string DrvPath)>> ListPackagesAsync(SourceRevision source, Platform platform, CancellationToken cancellation)
     {
         var result = await RunAsync("nix-instantiate",
-            ["--eval", "--strict", "--json", "--read-write-mode", NixExpressions.ListPackages,
+            ["--eval", "--strict", "--json", "--read-write-mode", .. Restricted(source), NixExpressions.ListPackages,
              "--argstr", "source", source.NixSource, "--argstr", "system", platform.NixSystem],
             cancellation);
         if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
@@ -73,7 +74,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     /// </summary>
     public async Task<IReadOnlyList<string>> RealiseWhatBuildsAsync(IReadOnlyList<string> drvPaths, CancellationToken cancellation)
     {
-        await RunAsync("nix-store", ["--realise", "--keep-going", "--no-build-output", "--timeout", _options.BuilderTimeoutSeconds.ToString(), .. drvPaths], cancellation);
+        await RunAsync("nix-store", ["--realise", "--keep-going", "--no-build-output", "--timeout", _options.BuilderTimeoutSeconds.ToString(), .. await _confinement.BuildAsync(), .. drvPaths], cancellation);
         var outputs = (await RunAsync("nix-store", ["--query", "--outputs", .. drvPaths], cancellation)).Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var invalid = (await RunAsync("nix-store", ["--check-validity", "--print-invalid", .. outputs], cancellation)).Output
@@ -92,7 +93,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     public async Task<PackageSelectionResult> SelectAsync(SourceRevision source, IReadOnlyList<string> packages, Platform platform, CancellationToken cancellation)
     {
         var result = await RunAsync("nix-instantiate",
-            ["--eval", "--strict", "--json", "--read-write-mode", NixExpressions.SelectPackages,
+            ["--eval", "--strict", "--json", "--read-write-mode", .. Restricted(source), NixExpressions.SelectPackages,
              "--argstr", "source", source.NixSource,
              "--argstr", "packages", JsonSerializer.Serialize(packages),
              "--argstr", "system", platform.NixSystem],
@@ -129,6 +130,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
             "--option", "log-lines", _options.LogLines.ToString(),
             "--add-root", Path.Combine(gcRoot, "package"),
         };
+        arguments.AddRange(await _confinement.BuildAsync());
         arguments.AddRange(outputs.Select(o => $"{o.DrvPath}!{o.Output}").Distinct());
         var result = await RunAsync("nix-store", arguments, cancellation);
         if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromBuild(result.ErrorTail));
@@ -148,6 +150,14 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
             entry.GetProperty("closureSize").GetInt64(),
             entry.GetProperty("references").EnumerateArray().Select(r => r.GetString()!).ToArray()));
         return new ClosureGraph(paths, roots);
+    }
+
+    /// <summary>Evaluation may read the revision's store path and the registry's expressions, nothing else.</summary>
+    private static IEnumerable<string> Restricted(SourceRevision source)
+    {
+        using var json = JsonDocument.Parse(source.NixSource);
+        var path = json.RootElement.GetProperty("path").GetString()!;
+        return NixConfinement.Evaluation([path, NixExpressions.Directory]);
     }
 
     private async Task<CommandResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellation)

@@ -98,8 +98,16 @@ public sealed class TarballServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // HttpListener looks its port up again on close and fails if a
+            // parallel test's listener took it meanwhile; the port is closed either way.
+        }
         _work.Dispose();
     }
 }
