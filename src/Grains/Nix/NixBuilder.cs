@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Layering;
+using Nixery.Metrics;
 using Nixery.Processes;
 
 namespace Nixery.Nix;
@@ -11,7 +13,8 @@ namespace Nixery.Nix;
 /// (names travel as JSON data, never as code), build them under a GC root,
 /// and read the runtime closure with sizes and references.
 /// </summary>
-public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger) : IClosureBuilder
+/// <param name="metrics">Where the durations of evaluation, realisation and the closure query go (the stages of a cold pull).</param>
+public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger, RegistryMetrics? metrics = null) : IClosureBuilder
 {
     private readonly NixOptions _options = options.Value;
     private readonly NixConfinement _confinement = new(runner, options.Value);
@@ -21,16 +24,22 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
 
     public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
     {
+        var started = Stopwatch.GetTimestamp();
         var selection = await SelectAsync(request.Source, request.Packages, request.Platform, cancellation);
+        metrics?.Stage("evaluate", started);
         if (selection.Missing.Count > 0)
         {
             throw new BuildFailedException(new BuildError(BuildErrorKind.PackagesNotFound,
                 $"Could not find Nix packages: {string.Join(", ", selection.Missing)}", selection.Missing));
         }
         var outputs = selection.Found.SelectMany(p => p.Outputs).ToArray();
+        started = Stopwatch.GetTimestamp();
         await RealiseAsync(outputs, gcRoot, cancellation);
+        metrics?.Stage("realise", started);
         var roots = outputs.Select(o => o.Path).Distinct().ToArray();
+        started = Stopwatch.GetTimestamp();
         var graph = await ClosureAsync(roots, cancellation);
+        metrics?.Stage("closure", started);
         return new NixBuild(graph, roots);
     }
 

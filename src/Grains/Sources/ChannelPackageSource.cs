@@ -61,6 +61,9 @@ public sealed partial class ChannelPackageSource : IPackageSource
         return await FetchAsync(channel, cancellation);
     }
 
+    public TimeSpan LifetimeOf(string tag) =>
+        IsCommit().IsMatch(tag == PathPackageSource.LatestTag ? _options.Channel! : tag) ? Forever : _options.Refresh;
+
     /// <summary>Why a tag may not select a tarball, or null if it may.</summary>
     private string? Refusal(string tag) =>
         IsCommit().IsMatch(tag)
@@ -107,7 +110,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
         return entries.Length == 1 && Directory.Exists(entries[0]) ? entries[0] : unpacked;
     }
 
-    private static readonly TimeSpan Forever = TimeSpan.FromDays(365 * 100);
+    internal static readonly TimeSpan Forever = TimeSpan.FromDays(365 * 100);
 
     [GeneratedRegex("^[0-9a-f]{40}$")]
     private static partial Regex IsCommit();

@@ -86,6 +86,10 @@ public sealed partial class GitPackageSource : IPackageSource
         return await ExportAsync(revision.Id);
     }
 
+    /// <summary>A full commit hash names one revision for ever; a branch, a tag or <c>latest</c> may move.</summary>
+    public TimeSpan LifetimeOf(string tag) =>
+        tag.Length == 40 && IsHash().IsMatch(tag) ? ChannelPackageSource.Forever : _options.Refresh;
+
     public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation)
     {
         var refs = await _refs.GetAsync(FetchAsync, cancellation);

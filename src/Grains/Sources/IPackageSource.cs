@@ -13,6 +13,13 @@ public interface IPackageSource
     /// </summary>
     Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation);
 
+    /// <summary>
+    /// How long a resolution of <paramref name="tag"/> may be reused before the
+    /// source is asked again: forever for a pinned commit, the refresh
+    /// interval (<c>NIXERY_SOURCE_REFRESH</c>) for anything that can move.
+    /// </summary>
+    TimeSpan LifetimeOf(string tag);
+
     /// <summary>The tags this source serves, sorted.</summary>
     Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation);
 }
