@@ -2,10 +2,9 @@ using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Nixery.Frontend.Tests.Support;
 using Nixery.Manifests;
 
-namespace Nixery.Frontend.Tests;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// The registry API over HTTP, against a registry serving the demo package
@@ -362,18 +361,5 @@ public abstract class RegistryApiContract
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(digest, getByTag.Header("Docker-Content-Digest"));
         Assert.Equal(1, await BuildsOfAsync(name, "latest"));
-    }
-}
-
-public class InProcessRegistryApiTests(RegistryCluster registry) : RegistryApiContract, IClassFixture<RegistryCluster>
-{
-    protected override HttpClient Http => registry.Http;
-
-    protected override async Task<int> BuildsOfAsync(string name, string tag)
-    {
-        var resolved = await registry.Cluster.Client.GetGrain<IResolverGrain>(0).Resolve(name, tag);
-        var status = await registry.Cluster.Client.GetGrain<IImageGrain>(resolved.Request!.Key()).Status();
-        Assert.Equal(ImageState.Built, status.State);
-        return status.Builds;
     }
 }
