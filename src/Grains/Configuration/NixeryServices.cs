@@ -65,6 +65,7 @@ public static class NixeryServices
         {
             options.ShellPackages = ListOr(configuration.GetSection("Nixery:Naming:ShellPackages"), options.ShellPackages);
             options.DefaultPackages = ListOr(configuration.GetSection("Nixery:Naming:DefaultPackages"), options.DefaultPackages);
+            options.MaxPackages = configuration.GetValue("Nixery:Naming:MaxPackages", options.MaxPackages);
         });
 
         services.AddSingleton(TimeProvider.System);
