@@ -72,7 +72,7 @@ public static class NixeryServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<NixBuilder>();
-        services.AddSingleton<IClosureBuilder>(sp => sp.GetRequiredService<NixBuilder>());
+        services.AddSingleton<IClosureBuilder, SiloClosureBuilder>();
         services.AddSingleton<BuildSlots>();
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
         services.AddSingleton<SourceImporter>();
@@ -88,6 +88,7 @@ public static class NixeryServices
             if (!string.IsNullOrWhiteSpace(source.Repository)) return ActivatorUtilities.CreateInstance<GitPackageSource>(sp);
             return ActivatorUtilities.CreateInstance<PathPackageSource>(sp);
         });
+        services.AddSingleton<RevisionImports>();
         services.AddSingleton(popularity);
         services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();
