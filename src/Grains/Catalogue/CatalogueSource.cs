@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nixery.Nix;
+using Nixery.Sources;
 using Nixery.Storage;
 
 namespace Nixery.Catalogue;
@@ -10,7 +11,7 @@ namespace Nixery.Catalogue;
 /// Evaluating a whole nixpkgs takes a minute and a few GiB, so one silo
 /// runs one such evaluation at a time.
 /// </summary>
-public sealed class CatalogueSource(NixBuilder nix, IBlobStore store, ILogger<CatalogueSource> logger)
+public sealed class CatalogueSource(NixBuilder nix, RevisionImports revisions, IBlobStore store, ILogger<CatalogueSource> logger)
 {
     private readonly SemaphoreSlim _evaluations = new(1, 1);
 
@@ -25,6 +26,8 @@ public sealed class CatalogueSource(NixBuilder nix, IBlobStore store, ILogger<Ca
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // The revision may have been resolved on another silo, with a store of its own.
+            await revisions.EnsureAsync(revision, cancellation);
             var json = await nix.ListCatalogueAsync(revision, platform, cancellation);
             var catalogue = CatalogueDocument.Parse(System.Text.Encoding.UTF8.GetBytes(json));
             logger.LogInformation("catalogue of {Source} for {System}: {Packages} packages in {Seconds:0.0} s",
