@@ -22,7 +22,8 @@
 #   bench/serve/run.sh                    # everything
 #   RUNS=1 WARMUP=10 bench/serve/run.sh   # quicker, noisier
 #   SKIP=packing,frontend bench/serve/run.sh
-#   MODE=scale IMAGES=10000 bench/serve/run.sh   # warm manifests over many images
+#   EXTRA_ENV="DOTNET_TieredPGO=0" bench/serve/run.sh   # runtime settings to compare
+#   BUILD=jit bench/serve/run.sh          # dotnet build output instead of the ReadyToRun publish
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -34,7 +35,6 @@ source scripts/nix-env
 runs=${RUNS:-3}
 warmup=${WARMUP:-20}
 skip=",${SKIP:-},"
-mode=${MODE:-serve}
 docker_type="application/vnd.docker.distribution.manifest.v2+json"
 accept="Accept: $docker_type"
 
@@ -44,12 +44,20 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "building (Release)" >&2
-dotnet build -c Release src/Silo -v q -nologo >/dev/null
-dotnet build -c Release src/Frontend -v q -nologo >/dev/null
-# Copies, so that a rebuild while the benchmark runs cannot change what it measures.
-cp -r src/Silo/bin/Release/net10.0 "$work/silo"
-cp -r src/Frontend/bin/Release/net10.0 "$work/frontend"
+# Published as deployed (deploy/Dockerfile: ReadyToRun), into the work directory, so that a
+# rebuild while the benchmark runs cannot change what it measures. BUILD=jit measures plain
+# `dotnet build` output instead (what scripts/run and the tests run).
+if [ "${BUILD:-r2r}" = jit ]; then
+  echo "building (Release, JIT only)" >&2
+  dotnet build -c Release src/Silo -v q -nologo >/dev/null
+  dotnet build -c Release src/Frontend -v q -nologo >/dev/null
+  cp -r src/Silo/bin/Release/net10.0 "$work/silo"
+  cp -r src/Frontend/bin/Release/net10.0 "$work/frontend"
+else
+  echo "publishing (Release, ReadyToRun)" >&2
+  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true src/Silo -o "$work/silo" -v q -nologo >/dev/null
+  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true src/Frontend -o "$work/frontend" -v q -nologo >/dev/null
+fi
 silo_dll="$work/silo/Nixery.Silo.dll"
 frontend_dll="$work/frontend/Nixery.Frontend.dll"
 
@@ -71,7 +79,7 @@ start() {
   port=$(free_port)
   if [ "$kind" = frontend ]; then dll=$frontend_dll; else dll=$silo_dll; fi
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
-    NIXERY_GATEWAY_PORT="$(free_port)" "$@" dotnet "$dll" >>"$work/processes.log" 2>&1 &
+    NIXERY_GATEWAY_PORT="$(free_port)" ${EXTRA_ENV:-} "$@" dotnet "$dll" >>"$work/processes.log" 2>&1 &
   pid=$!
   pids+=("$pid")
   until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do
@@ -168,11 +176,6 @@ PY
 largest_layer() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(max(m["layers"], key=lambda l: l["size"])["digest"])' "$1"; }
 
 median_of() { awk -v k="$1" '$1 == k {print $2}' "$work/results" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "nan"}'; }
-
-if [ "$mode" = scale ]; then
-  source bench/serve/scale.sh
-  exit 0
-fi
 
 storage="$work/storage"
 nginx_root="$work/www"
