@@ -17,7 +17,7 @@ namespace Nixery.Frontend.Hosting;
 /// digests that cannot exist are sent: nothing is built, stored or cached.
 /// <c>/readyz</c> answers 503 until it has finished.
 /// </summary>
-public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime lifetime, ILogger<RegistryWarmup> logger) : BackgroundService
+public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime lifetime, IGrainFactory grains, ILogger<RegistryWarmup> logger) : BackgroundService
 {
     /// <summary>Enough calls for the hot methods to reach optimised code (tiering promotes after 30 calls, in the background).</summary>
     private const int Rounds = 400;
@@ -48,6 +48,7 @@ public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime life
             if (address is null) return;
             var port = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1")).Port;
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            _ = PrepareSourceAsync();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections })
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{port}"),
@@ -65,6 +66,23 @@ public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime life
         finally
         {
             _completed.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Resolves <c>latest</c> once, in the background and without holding up
+    /// readiness, so that the first pull does not wait for the package set to
+    /// be imported or fetched. Nothing is evaluated or built.
+    /// </summary>
+    private async Task PrepareSourceAsync()
+    {
+        try
+        {
+            await grains.GetGrain<IResolverGrain>(0).Resolve("nixery-warmup", "latest");
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "warm-up: the package source could not be resolved");
         }
     }
 
