@@ -1,7 +1,5 @@
 using System.Net;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests.Support;
-using Nixery.StorageServers;
 
 namespace Nixery.EndToEnd.Tests;
 
@@ -51,10 +49,12 @@ public class ConfinementTests
         await File.WriteAllTextAsync(tools.Combine("git"), $"#!/bin/sh\ntr '\\0' ' ' < /proc/$$/cmdline >> '{calls}'; echo >> '{calls}'\nexec /usr/bin/git \"$@\"\n");
         File.SetUnixFileMode(tools.Combine("git"), (UnixFileMode)0b111_101_101);
         using var storage = new TemporaryDirectory();
+        // Held for the whole test: nothing listens there.
+        using var closed = FreePorts.Lease();
         await using var registry = new RegistryProcess(storage.Path, new Dictionary<string, string>
         {
             ["NIXERY_PKGS_PATH"] = "",
-            ["NIXERY_PKGS_REPO"] = $"https://user:{token}@127.0.0.1:{ServerProcess.FreePort()}/repo?access_token={token}",
+            ["NIXERY_PKGS_REPO"] = $"https://user:{token}@127.0.0.1:{closed.Port}/repo?access_token={token}",
             ["PATH"] = $"{tools.Path}:{Environment.GetEnvironmentVariable("PATH")}",
             ["Logging__LogLevel__Default"] = "Debug",
         });

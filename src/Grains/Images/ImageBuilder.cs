@@ -31,7 +31,7 @@ public sealed class ImageBuilder(
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
 
-    public async Task<BuiltImage> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
+    public async Task<ImageBuild> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
     {
         var key = request.Key();
         NixBuild build;
@@ -40,6 +40,14 @@ public sealed class ImageBuilder(
             logger.LogInformation("building image {ImageKey}: {Packages} for {System} from {Source}",
                 key, request.Packages, request.Platform.NixSystem, request.Source.Id);
             build = await RunNixAsync(request, GcRoot(key), cancellation);
+        }
+        // Checked before anything is packed or stored: Nix reports sizes only once it has built.
+        var size = build.Graph.Paths.Values.Sum(p => p.NarSize);
+        var limit = nixOptions.Value.MaxImageSizeMegabytes * 1024 * 1024;
+        if (size > limit)
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.TooLarge,
+                $"the image's closure is {size / (1024 * 1024)} MiB, more than {nixOptions.Value.MaxImageSizeMegabytes} MiB (NIXERY_MAX_IMAGE_SIZE)"));
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -75,7 +83,8 @@ public sealed class ImageBuilder(
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
         metrics.Stage("manifest", started);
-        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
+        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
+        return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
     }
 
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)

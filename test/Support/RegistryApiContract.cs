@@ -2,10 +2,9 @@ using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Nixery.Frontend.Tests.Support;
 using Nixery.Manifests;
 
-namespace Nixery.Frontend.Tests;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// The registry API over HTTP, against a registry serving the demo package
@@ -29,6 +28,18 @@ public abstract class RegistryApiContract
         using var response = await Http.SendAsync(request);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("docker pull registry.example:5000/shell/git/htop", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_image_of_more_packages_than_allowed_is_denied_naming_the_limit()
+    {
+        // 64 names plus the two default packages: over NIXERY_MAX_PACKAGES' default of 64.
+        var name = string.Join('/', Enumerable.Range(0, 64).Select(i => $"p{i}"));
+        using var response = await Http.GetAsync($"/v2/{name}/manifests/latest");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var (code, message) = await response.ErrorAsync();
+        Assert.Equal("DENIED", code);
+        Assert.Contains("NIXERY_MAX_PACKAGES", message);
     }
 
     [Fact]
@@ -362,18 +373,5 @@ public abstract class RegistryApiContract
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(digest, getByTag.Header("Docker-Content-Digest"));
         Assert.Equal(1, await BuildsOfAsync(name, "latest"));
-    }
-}
-
-public class InProcessRegistryApiTests(RegistryCluster registry) : RegistryApiContract, IClassFixture<RegistryCluster>
-{
-    protected override HttpClient Http => registry.Http;
-
-    protected override async Task<int> BuildsOfAsync(string name, string tag)
-    {
-        var resolved = await registry.Cluster.Client.GetGrain<IResolverGrain>(0).Resolve(name, tag);
-        var status = await registry.Cluster.Client.GetGrain<IImageGrain>(resolved.Request!.Key()).Status();
-        Assert.Equal(ImageState.Built, status.State);
-        return status.Builds;
     }
 }
