@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nixery.Catalogue;
 using Nixery.Collection;
 using Nixery.Images;
 using Nixery.Layering;
@@ -71,7 +72,7 @@ public static class NixeryServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<NixBuilder>();
-        services.AddSingleton<IClosureBuilder>(sp => sp.GetRequiredService<NixBuilder>());
+        services.AddSingleton<IClosureBuilder, SiloClosureBuilder>();
         services.AddSingleton<BuildSlots>();
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
         services.AddSingleton<SourceImporter>();
@@ -87,6 +88,7 @@ public static class NixeryServices
             if (!string.IsNullOrWhiteSpace(source.Repository)) return ActivatorUtilities.CreateInstance<GitPackageSource>(sp);
             return ActivatorUtilities.CreateInstance<PathPackageSource>(sp);
         });
+        services.AddSingleton<RevisionImports>();
         services.AddSingleton(popularity);
         services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();
@@ -94,6 +96,7 @@ public static class NixeryServices
         services.AddSingleton<ImageIndex>();
         services.AddSingleton<BlobSweeper>();
         services.AddSingleton<ImageBuilder>();
+        services.AddSingleton<CatalogueSource>();
         return services;
     }
 

@@ -31,7 +31,7 @@ public sealed class ImageBuilder(
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
 
-    public async Task<BuiltImage> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
+    public async Task<ImageBuild> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
     {
         var key = request.Key();
         NixBuild build;
@@ -79,7 +79,8 @@ public sealed class ImageBuilder(
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
         metrics.Stage("manifest", started);
-        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
+        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
+        return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
     }
 
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
