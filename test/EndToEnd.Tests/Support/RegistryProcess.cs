@@ -89,8 +89,11 @@ public sealed class RegistryProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Starts the process and waits until it is ready; <see cref="Log"/> then holds this run's output only.</summary>
-    public async Task StartAsync()
+    /// <summary>Starts the process; <see cref="Log"/> then holds this run's output only.</summary>
+    public async Task StartAsync() => await StartAsync(TimeSpan.FromSeconds(90));
+
+    /// <summary>Starts the process and waits at most <paramref name="readyWithin"/> for it to be ready.</summary>
+    public async Task StartAsync(TimeSpan readyWithin)
     {
         lock (_log) _log.Clear();
         using var http = Http();
@@ -105,7 +108,7 @@ public sealed class RegistryProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(90), "answer /readyz", _ports);
+        }, readyWithin, "answer /readyz", _ports);
     }
 
     /// <summary>Stops the process as an operator would (SIGTERM), waiting for it to shut down.</summary>
