@@ -16,8 +16,10 @@ let
 
   # Each build script gets the busybox applets on a private PATH and nothing
   # from the host.
-  mkPackage = { pname, version, script, outputs ? [ "out" ], extra ? { } }:
-    derivation ({
+  # meta is not part of the derivation (as in nixpkgs' mkDerivation, it
+  # never changes a store path); it is attached to the result for the SBOM.
+  mkPackage = { pname, version, script, outputs ? [ "out" ], extra ? { }, meta ? null }:
+    let drv = derivation ({
       name = "${pname}-${version}";
       inherit system pname version outputs;
       # Tests and benchmarks copy this file with another salt to get new
@@ -31,11 +33,20 @@ let
         ${script}
       '' ];
     } // extra);
+    in if meta == null then drv else drv // { inherit meta; };
+
+  licenses = {
+    asl20 = { spdxId = "Apache-2.0"; shortName = "asl20"; };
+    curl = { spdxId = "curl"; shortName = "curl"; };
+    gpl2Only = { spdxId = "GPL-2.0-only"; shortName = "gpl2Only"; };
+    gpl3Plus = { spdxId = "GPL-3.0-or-later"; shortName = "gpl3Plus"; };
+    zlib = { spdxId = "Zlib"; shortName = "zlib"; };
+  };
 
   # A library-like package: a file under lib/ that names its dependencies'
   # store paths, so Nix's reference scanner records real references.
-  mkLibrary = { pname, version, deps ? [ ] }: mkPackage {
-    inherit pname version;
+  mkLibrary = { pname, version, deps ? [ ], meta ? null }: mkPackage {
+    inherit pname version meta;
     script = ''
       mkdir -p $out/lib $out/share/doc/${pname}
       echo "${pname} ${version}" > $out/lib/lib${pname}.so.txt
@@ -46,8 +57,8 @@ let
 
   # An application: bin/<name> is a shell script run by busybox's sh that
   # prints its name and the libraries it was linked against.
-  mkProgram = { pname, version, bin ? pname, deps ? [ ], message ? "${pname} ${version}" }: mkPackage {
-    inherit pname version;
+  mkProgram = { pname, version, bin ? pname, deps ? [ ], message ? "${pname} ${version}", meta ? null }: mkPackage {
+    inherit pname version meta;
     script = ''
       mkdir -p $out/bin $out/share/man/man1
       cat > $out/bin/${bin} <<SCRIPT
@@ -156,11 +167,16 @@ let
       pname = "hello";
       version = "2.12.1";
       message = "Hello, world!";
+      meta = {
+        description = "A program that produces a familiar, friendly greeting";
+        homepage = "https://www.gnu.org/software/hello/manual/";
+        license = licenses.gpl3Plus;
+      };
     };
 
     # A web of shared dependencies, as in nixpkgs: git and curl share openssl
     # and zlib; htop shares ncurses with nano-like tools.
-    zlib = mkLibrary { pname = "zlib"; version = "1.3.1"; };
+    zlib = mkLibrary { pname = "zlib"; version = "1.3.1"; meta = { homepage = "https://zlib.net"; license = licenses.zlib; }; };
     ncurses = mkLibrary { pname = "ncurses"; version = "6.4"; };
     # Two outputs; "out" names "doc", so doc is part of the runtime closure
     # while a selection of the package gives its "out".
@@ -168,14 +184,18 @@ let
       pname = "openssl";
       version = "3.0.13";
       outputs = [ "out" "doc" ];
+      meta = { homepage = "https://www.openssl.org/"; license = licenses.asl20; };
       script = ''
         mkdir -p $out/lib $doc/share/doc/openssl
         echo "openssl 3.0.13 with ${zlib}; manual in $doc" > $out/lib/libssl.so.txt
         echo "The OpenSSL manual." > $doc/share/doc/openssl/index.txt
       '';
     };
-    curl = mkProgram { pname = "curl"; version = "8.6.0"; deps = [ openssl zlib ]; };
-    git = mkProgram { pname = "git"; version = "2.44.0"; deps = [ curl openssl zlib ]; };
+    curl = mkProgram { pname = "curl"; version = "8.6.0"; deps = [ openssl zlib ]; meta = { homepage = "https://curl.se/"; license = licenses.curl; }; };
+    git = mkProgram {
+      pname = "git"; version = "2.44.0"; deps = [ curl openssl zlib ];
+      meta = { homepage = "https://git-scm.com/"; license = licenses.gpl2Only; description = "Distributed version control system"; };
+    };
     htop = mkProgram { pname = "htop"; version = "3.3.0"; deps = [ ncurses ]; };
     jq = mkProgram { pname = "jq"; version = "1.7.1"; };
 

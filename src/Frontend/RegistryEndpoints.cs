@@ -23,6 +23,7 @@ public static class RegistryEndpoints
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
         services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<ReferrersEndpoint>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RegistryAccess>();
         return services;
@@ -79,6 +80,7 @@ public static class RegistryEndpoints
         RegistryRoute.Blob => "blob",
         RegistryRoute.Tags => "tags",
         RegistryRoute.Upload => "upload",
+        RegistryRoute.Referrers => "referrers",
         _ => "unknown",
     };
 
@@ -95,6 +97,7 @@ public static class RegistryEndpoints
             RegistryRoute.Manifest manifest => await services.GetRequiredService<ManifestEndpoint>().GetAsync(context, manifest),
             RegistryRoute.Blob blob => await services.GetRequiredService<BlobEndpoint>().GetAsync(context, blob),
             RegistryRoute.Tags tags => await services.GetRequiredService<TagsEndpoint>().GetAsync(context, tags),
+            RegistryRoute.Referrers referrers => await services.GetRequiredService<ReferrersEndpoint>().GetAsync(context, referrers),
             RegistryRoute.Upload upload => new RegistryError(StatusCodes.Status404NotFound, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
             _ => RegistryError.NotFound(context.Request.Path),
         };
