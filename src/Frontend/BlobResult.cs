@@ -18,8 +18,10 @@ public sealed record BlobResult(Digest Digest, BlobLocation Location) : IResult
     public async Task ExecuteAsync(HttpContext context)
     {
         var response = context.Response;
-        response.Headers["Docker-Content-Digest"] = Digest.ToString();
-        response.Headers.ETag = $"\"{Digest}\"";
+        var digest = Digest.ToString();
+        var etag = $"\"{digest}\"";
+        response.Headers["Docker-Content-Digest"] = digest;
+        response.Headers.ETag = etag;
         if (Location is BlobLocation.Redirect redirect)
         {
             response.StatusCode = StatusCodes.Status307TemporaryRedirect;
@@ -30,6 +32,12 @@ public sealed record BlobResult(Digest Digest, BlobLocation Location) : IResult
         response.Headers.AcceptRanges = "bytes";
         response.Headers.CacheControl = "public, max-age=31536000, immutable";
         response.ContentType = MediaTypes.OctetStream;
+        if (EntityTags.Matches(context.Request.Headers.IfNoneMatch, etag))
+        {
+            // The client has these bytes already (RFC 9110 §13.1.2): no range, no body.
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
         var size = Location.Size;
         switch (ByteRange.Parse(context.Request.Headers.Range, size, out var range))
         {
@@ -54,7 +62,7 @@ public sealed record BlobResult(Digest Digest, BlobLocation Location) : IResult
             switch (Location)
             {
                 case BlobLocation.LocalFile file:
-                    await response.SendFileAsync(file.Path, range.Start, range.Length, context.RequestAborted);
+                    await SendFileAsync(response, file.Path, range.Start, range.Length, context.RequestAborted);
                     break;
                 case BlobLocation.Proxy proxy:
                     await using (var source = await proxy.Open(range.Start, range.Length, context.RequestAborted))
@@ -68,6 +76,40 @@ public sealed record BlobResult(Digest Digest, BlobLocation Location) : IResult
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
+        }
+    }
+
+    /// <summary>Bytes read per system call and handed to Kestrel per flush.</summary>
+    private const int Chunk = 256 * 1024;
+
+    /// <summary>
+    /// Reads the file straight into Kestrel's output buffers, a chunk per
+    /// flush. Kestrel has no sendfile path on Linux (its SendFileAsync reads
+    /// into a buffer and writes that to the body stream, a second copy), so
+    /// this does the one copy that is unavoidable and no more. Reads are
+    /// synchronous: a blob being served is in the page cache, and .NET's
+    /// asynchronous file reads on Linux are a blocking read on another thread.
+    /// </summary>
+    private static async Task SendFileAsync(HttpResponse response, string path, long offset, long length, CancellationToken cancellation)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var writer = response.BodyWriter;
+        while (length > 0)
+        {
+            var batch = 0;
+            while (batch < Chunk && length > 0)
+            {
+                var buffer = writer.GetSpan((int)Math.Min(length, 64 * 1024));
+                if (buffer.Length > length) buffer = buffer[..(int)length];
+                var read = RandomAccess.Read(file, buffer, offset);
+                if (read == 0) throw new IOException($"{path} ended {length} bytes early");
+                writer.Advance(read);
+                offset += read;
+                length -= read;
+                batch += read;
+            }
+            var flushed = await writer.FlushAsync(cancellation);
+            if (flushed.IsCanceled || flushed.IsCompleted) return;
         }
     }
 }

@@ -10,25 +10,28 @@ namespace Nixery.Frontend;
 /// <summary>
 /// <c>GET/HEAD /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>. A tag resolves
 /// to an image request and asks that image's grain, which builds it once for
-/// every caller; a digest is served from storage, exactly as stored.
+/// every caller; a digest is served from storage, exactly as stored. Both
+/// are answered from the <see cref="ManifestCache"/> when it may.
 /// </summary>
-public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILogger<ManifestEndpoint> logger)
+public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, IBlobStore store, ILogger<ManifestEndpoint> logger)
 {
     /// <summary>Manifests of ours are a few KiB; anything larger is not one.</summary>
     private const long MaxManifestSize = 4 * 1024 * 1024;
 
-    public async Task<IResult> GetAsync(HttpContext context, RegistryRoute.Manifest route)
+    public async ValueTask<IResult> GetAsync(HttpContext context, RegistryRoute.Manifest route)
     {
         if (!DistributionGrammar.IsValidName(route.Name)) return RegistryError.NameInvalid(route.Name);
         if (route.Reference.Contains(':')) return await ByDigestAsync(route, context.RequestAborted);
         if (!DistributionGrammar.IsValidTag(route.Reference))
             return RegistryError.ManifestUnknown($"invalid tag '{route.Reference}'", new { name = route.Name, tag = route.Reference });
 
-        var resolved = await grains.GetGrain<IResolverGrain>(0).Resolve(route.Name, route.Reference);
-        if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
+        var mediaType = ManifestNegotiation.Choose(context.Request.Headers.Accept);
+        if (cache.TryGet(route.Name, route.Reference, out var cached)) return cached.For(mediaType).Result;
 
-        var request = resolved.Request;
-        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !await ExistsAsync(request))
+        var epoch = await cache.EpochForFillAsync();
+        var resolved = await lookup.ResolveAsync(route.Name, route.Reference);
+        if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
+        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !await lookup.ExistsAsync(resolved.Request))
         {
             var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
             return permission.Anonymous
@@ -36,30 +39,26 @@ public sealed class ManifestEndpoint(IGrainFactory grains, IBlobStore store, ILo
                     context.RequestServices.GetRequiredService<RegistryAccess>().Challenge(context.Request, Access.ResourceScope.PullOf(route.Name)))
                 : RegistryError.Denied(message, new { name = route.Name, tag = route.Reference });
         }
-        // The request's abort token only ends this caller's wait; the build
-        // itself goes on in the grain for everyone else who wants the image.
-        var result = await grains.GetImageAsync(request, context.RequestAborted);
-        if (result.Image is not { } image) return ErrorFor(result.Error!, route);
-
-        var mediaType = ManifestNegotiation.Choose(context.Request.Headers.Accept);
-        return new ManifestResult(mediaType == MediaTypes.OciManifest ? image.Oci : image.Docker);
+        var found = await lookup.AwaitAsync(resolved, context.RequestAborted);
+        if (found.Image is not { } image) return ErrorFor(found.Error!, route);
+        var prepared = new PreparedImage(image);
+        if (epoch is { } number) cache.Add(route.Name, route.Reference, prepared, found.Lifetime, number);
+        return prepared.For(mediaType).Result;
     }
 
-    /// <summary>Built, or being built by someone who may: joining a build starts nothing.</summary>
-    private async Task<bool> ExistsAsync(ImageRequest request)
-    {
-        var status = await grains.GetGrain<IImageGrain>(request.Key()).Status();
-        return status.State is ImageState.Built or ImageState.Building;
-    }
-
-    private async Task<IResult> ByDigestAsync(RegistryRoute.Manifest route, CancellationToken cancellation)
+    private async ValueTask<IResult> ByDigestAsync(RegistryRoute.Manifest route, CancellationToken cancellation)
     {
         if (!Digest.TryParse(route.Reference, out var digest)) return RegistryError.DigestInvalid(route.Reference);
+        if (cache.TryGet(digest, out var cached)) return cached.Result;
+
+        var epoch = await cache.EpochForFillAsync();
         var content = await store.ReadAsync(digest, MaxManifestSize, cancellation);
         var mediaType = content is null ? null : ImageManifest.MediaTypeOf(content);
         if (content is null || mediaType is null)
             return RegistryError.ManifestUnknown($"manifest unknown: {digest}", new { name = route.Name, digest = digest.ToString() });
-        return new ManifestResult(new ManifestDocument(mediaType, digest, content));
+        var prepared = new PreparedManifest(new ManifestDocument(mediaType, digest, content));
+        if (epoch is { } number) cache.Add(prepared, number);
+        return prepared.Result;
     }
 
     private RegistryError ErrorFor(BuildError error, RegistryRoute.Manifest route)

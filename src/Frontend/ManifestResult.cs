@@ -1,28 +1,56 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Nixery.Frontend;
 
 /// <summary>
-/// A manifest response. HEAD answers with exactly the headers of GET, so
+/// A manifest response, one instance per manifest, with its header values
+/// computed once. HEAD answers with exactly the headers of GET, so
 /// containerd and docker, which resolve a tag with HEAD, get the digest and
-/// length they need and never fall back to a second GET by tag.
+/// length they need and never fall back to a second GET by tag. A client
+/// that already holds the manifest (<c>If-None-Match</c> with its digest)
+/// gets 304 with the same headers and no body.
 /// </summary>
-public sealed record ManifestResult(ManifestDocument Manifest) : IResult
+public sealed class ManifestResult(PreparedManifest manifest) : IResult
 {
-    public async Task ExecuteAsync(HttpContext context)
+    public Task ExecuteAsync(HttpContext context)
     {
         var response = context.Response;
-        var etag = $"\"{Manifest.Digest}\"";
-        response.Headers.ETag = etag;
-        response.Headers["Docker-Content-Digest"] = Manifest.Digest.ToString();
-        response.ContentType = Manifest.MediaType;
-        if (context.Request.Headers.IfNoneMatch.Any(v => v == etag))
+        var headers = response.Headers;
+        headers.ETag = manifest.ETag;
+        headers["Docker-Content-Digest"] = manifest.DigestText;
+        headers.ContentType = manifest.MediaType;
+        if (EntityTags.Matches(context.Request.Headers.IfNoneMatch, manifest.ETag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
-            return;
+            return Task.CompletedTask;
         }
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentLength = Manifest.Content.Length;
-        if (!HttpMethods.IsHead(context.Request.Method)) await response.Body.WriteAsync(Manifest.Content, context.RequestAborted);
+        response.ContentLength = manifest.Content.Length;
+        if (HttpMethods.IsHead(context.Request.Method)) return Task.CompletedTask;
+        var write = response.BodyWriter.WriteAsync(manifest.Content, context.RequestAborted);
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
+    }
+}
+
+/// <summary>
+/// <c>If-None-Match</c> (RFC 9110 §13.1.2): a list of entity tags, or <c>*</c>.
+/// Comparison is weak, as the RFC asks for this header, so <c>W/"x"</c> matches <c>"x"</c>.
+/// </summary>
+public static class EntityTags
+{
+    public static bool Matches(StringValues ifNoneMatch, string etag)
+    {
+        for (var i = 0; i < ifNoneMatch.Count; i++)
+        {
+            var header = ifNoneMatch[i].AsSpan();
+            foreach (var range in header.Split(','))
+            {
+                var candidate = header[range].Trim();
+                if (candidate.StartsWith("W/")) candidate = candidate[2..];
+                if (candidate is "*" || candidate.SequenceEqual(etag)) return true;
+            }
+        }
+        return false;
     }
 }

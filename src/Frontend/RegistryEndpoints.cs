@@ -19,6 +19,8 @@ public static class RegistryEndpoints
 {
     public static IServiceCollection AddRegistryFrontend(this IServiceCollection services)
     {
+        services.AddSingleton<ImageLookup>();
+        services.AddSingleton<ManifestCache>();
         services.AddSingleton<ManifestEndpoint>();
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
@@ -31,22 +33,34 @@ public static class RegistryEndpoints
 
     public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
+        // Resolved once: the hot path does no service lookups.
+        var resources = new Resources(app.ServiceProvider);
         app.MapGet("/", IndexPage.Render);
         app.MapGet("/token", (HttpContext context, TokenEndpoint tokens) => tokens.GetAsync(context));
         app.MapPost("/token", (HttpContext context, TokenEndpoint tokens) => tokens.PostAsync(context)).DisableAntiforgery();
-        app.Map("/v2", context => DispatchAsync(context, ""));
-        app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? ""));
+        app.Map("/v2", context => DispatchAsync(context, "", resources));
+        app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? "", resources));
         return app;
     }
 
-    private static async Task DispatchAsync(HttpContext context, string path)
+    private sealed class Resources(IServiceProvider services)
+    {
+        public ManifestEndpoint Manifests { get; } = services.GetRequiredService<ManifestEndpoint>();
+        public BlobEndpoint Blobs { get; } = services.GetRequiredService<BlobEndpoint>();
+        public TagsEndpoint Tags { get; } = services.GetRequiredService<TagsEndpoint>();
+        public ReferrersEndpoint Referrers { get; } = services.GetRequiredService<ReferrersEndpoint>();
+        public RegistryMetrics Metrics { get; } = services.GetRequiredService<RegistryMetrics>();
+    }
+
+    private static async Task DispatchAsync(HttpContext context, string path, Resources resources)
     {
         context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
         var route = RegistryRoute.Parse(path);
         IResult result;
         try
         {
-            result = await RegistryAuthorization.CheckAsync(context, route) ?? await RouteAsync(context, route);
+            // Authorization first: the manifest cache answers only requests that got past it.
+            result = await RegistryAuthorization.CheckAsync(context, route) ?? await RouteAsync(context, route, resources);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -70,7 +84,7 @@ public static class RegistryEndpoints
             result = RegistryError.Internal($"internal error: {e.Message}");
         }
         await result.ExecuteAsync(context);
-        context.RequestServices.GetRequiredService<RegistryMetrics>().Request(RouteName(route), context.Request.Method, context.Response.StatusCode);
+        resources.Metrics.Request(RouteName(route), context.Request.Method, context.Response.StatusCode);
     }
 
     private static string RouteName(RegistryRoute route) => route switch
@@ -84,20 +98,19 @@ public static class RegistryEndpoints
         _ => "unknown",
     };
 
-    private static async Task<IResult> RouteAsync(HttpContext context, RegistryRoute route)
+    private static async ValueTask<IResult> RouteAsync(HttpContext context, RegistryRoute route, Resources resources)
     {
         var method = context.Request.Method;
         var reading = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        var services = context.RequestServices;
         return route switch
         {
             RegistryRoute.Unknown unknown => RegistryError.NotFound("/v2/" + unknown.Path),
             _ when !reading => RegistryError.ReadOnly(method),
             RegistryRoute.Base => Results.Json(new { }),
-            RegistryRoute.Manifest manifest => await services.GetRequiredService<ManifestEndpoint>().GetAsync(context, manifest),
-            RegistryRoute.Blob blob => await services.GetRequiredService<BlobEndpoint>().GetAsync(context, blob),
-            RegistryRoute.Tags tags => await services.GetRequiredService<TagsEndpoint>().GetAsync(context, tags),
-            RegistryRoute.Referrers referrers => await services.GetRequiredService<ReferrersEndpoint>().GetAsync(context, referrers),
+            RegistryRoute.Manifest manifest => await resources.Manifests.GetAsync(context, manifest),
+            RegistryRoute.Blob blob => await resources.Blobs.GetAsync(context, blob),
+            RegistryRoute.Tags tags => await resources.Tags.GetAsync(context, tags),
+            RegistryRoute.Referrers referrers => await resources.Referrers.GetAsync(context, referrers),
             RegistryRoute.Upload upload => new RegistryError(StatusCodes.Status404NotFound, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
             _ => RegistryError.NotFound(context.Request.Path),
         };

@@ -9,7 +9,8 @@ namespace Nixery.Frontend;
 /// error code and a message for the person at the client (skopeo, podman and
 /// docker print it). Every error body is written here, as
 /// <c>{"errors":[{"code","message","detail"}]}</c> with a JSON content type
-/// (Nixery sent its errors as text/plain).
+/// (Nixery sent its errors as text/plain). Messages quote URLs of sources and
+/// storage; their credentials and query strings are masked here as a last line.
 /// </summary>
 public sealed record RegistryError(int Status, string Code, string Message, object? Detail = null) : IResult
 {
@@ -46,7 +47,7 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
         if (Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "30";
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
-            errors = new[] { new { code = Code, message = Message, detail = Detail } },
+            errors = new[] { new { code = Code, message = Redaction.Text(Message), detail = Detail } },
         });
         context.Response.ContentLength = body.Length;
         if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(body, context.RequestAborted);

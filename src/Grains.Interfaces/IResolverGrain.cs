@@ -17,7 +17,9 @@ public interface IResolverGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<string>> Tags();
 }
 
+/// <param name="Lifetime">How long the resolution may be reused: for ever for a pinned commit, the source's refresh interval otherwise.</param>
 [GenerateSerializer, Immutable, Alias("nixery.ResolvedImage")]
 public sealed record ResolvedImage(
     [property: Id(0)] ImageRequest? Request,
-    [property: Id(1)] BuildError? Error);
+    [property: Id(1)] BuildError? Error,
+    [property: Id(2)] TimeSpan Lifetime = default);

@@ -36,11 +36,33 @@ public sealed class GarbageCollectorGrain(
         }
         var live = kept.SelectMany(e => e.Blobs).Select(Digest.Parse).ToHashSet();
         var now = clock.GetUtcNow();
-        var swept = await sweeper.SweepAsync(live, now, request.Grace, request.DryRun, cancellation);
+        var swept = request.DryRun
+            ? await sweeper.SweepAsync(live, now, request.Grace, dryRun: true, cancellation)
+            : await SweepClosedToCachesAsync(() => sweeper.SweepAsync(live, now, request.Grace, dryRun: false, cancellation));
         var roots = request.DryRun ? 0 : GcRoots.ReleaseUnkept(nixOptions.Value.GcRootsPath, kept.Select(e => e.Key).ToHashSet(), now, request.Grace);
 
         var report = new CollectionReport(kept.Count, expired, swept.Kept, swept.Marked, swept.Deleted, swept.BytesDeleted, roots, request.DryRun);
         logger.LogInformation("garbage collection: {Report}", report);
         return report;
+    }
+
+    /// <summary>
+    /// Frontends cache manifests and tags; before the first blob goes, every
+    /// cache has stopped serving what it holds (see <see cref="ICacheEpochGrain"/>),
+    /// and what they cache afterwards is read after the deletions.
+    /// </summary>
+    private async Task<T> SweepClosedToCachesAsync<T>(Func<Task<T>> sweep)
+    {
+        var epoch = GrainFactory.GetGrain<ICacheEpochGrain>(0);
+        await epoch.BeginSweep();
+        try
+        {
+            await Task.Delay(ICacheEpochGrain.Validity + TimeSpan.FromSeconds(1));
+            return await sweep();
+        }
+        finally
+        {
+            await epoch.EndSweep();
+        }
     }
 }

@@ -86,7 +86,9 @@ public sealed class ImageGrain(
         try
         {
             var image = await builder.BuildAsync(request, new ClusterLayerSource(GrainFactory, publisher), limit.Token);
+            var recording = System.Diagnostics.Stopwatch.GetTimestamp();
             await RecordAsync(request, image);
+            metrics.Stage("record", recording);
             _failure.Clear();
             _blobsVerified = true;
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: true);

@@ -1,4 +1,5 @@
 using Nixery.Images;
+using Nixery.Metrics;
 using Nixery.Naming;
 using Nixery.Sources;
 using Orleans.Concurrency;
@@ -10,7 +11,7 @@ namespace Nixery;
 /// state, no single owner, as many activations as there are callers.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, ImageRecipe recipe) : Grain, IResolverGrain
+public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, ImageRecipe recipe, RegistryMetrics metrics) : Grain, IResolverGrain
 {
     public async Task<ResolvedImage> Resolve(string repository, string tag)
     {
@@ -22,8 +23,10 @@ public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, 
         var selection = names.Parse(repository);
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var revision = await source.ResolveAsync(tag, CancellationToken.None);
-            return new ResolvedImage(new ImageRequest(selection.Packages, selection.Platform, revision, recipe.Describe()), null);
+            metrics.Stage("resolve", started);
+            return new ResolvedImage(new ImageRequest(selection.Packages, selection.Platform, revision, recipe.Describe()), null, source.LifetimeOf(tag));
         }
         catch (BuildFailedException e)
         {

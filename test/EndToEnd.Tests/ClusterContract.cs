@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests.Support;
 using Nixery.Manifests;
 using Xunit.Abstractions;
 

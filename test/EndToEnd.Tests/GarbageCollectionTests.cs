@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests.Support;
 using Nixery.Storage;
 
 namespace Nixery.EndToEnd.Tests;

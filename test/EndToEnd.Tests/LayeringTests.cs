@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests.Support;
 
 namespace Nixery.EndToEnd.Tests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests.Support;
 
 namespace Nixery.EndToEnd.Tests;
 

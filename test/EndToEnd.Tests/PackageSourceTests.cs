@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests.Support;
 
 namespace Nixery.EndToEnd.Tests;
 
@@ -20,7 +19,11 @@ public class PackageSourceTests
         await repository.GitAsync("tag", "-a", "v1", "-m", "first release");
         await repository.GitAsync("checkout", "--quiet", "-b", "feature");
         var feature = await repository.CommitAsync("feature");
+        await repository.GitAsync("checkout", "--quiet", "-b", "contribution");
+        var pull = await repository.CommitAsync("untrusted");
+        await repository.GitAsync("update-ref", "refs/pull/7/head", pull);
         await repository.GitAsync("checkout", "--quiet", "main");
+        await repository.GitAsync("branch", "--quiet", "-D", "contribution");
         var main = await repository.CommitAsync("two");
 
         await using var registry = await SourceRegistry.StartAsync(new() { ["NIXERY_PKGS_REPO"] = repository.Url });
@@ -32,12 +35,14 @@ public class PackageSourceTests
         Assert.Equal($"git:{one}", await RevisionAsync(http, one));
         Assert.Equal($"git:{feature}", await RevisionAsync(http, feature[..8]));
 
-        using (var unknown = await http.GetAsync("/v2/hello/manifests/no-such-ref"))
+        // A commit only a pull request points at is nobody's trusted code.
+        foreach (var refused in new[] { "no-such-ref", pull, pull[..8] })
         {
+            using var unknown = await http.GetAsync($"/v2/hello/manifests/{refused}");
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
             var (code, message) = await unknown.ErrorAsync();
             Assert.Equal("MANIFEST_UNKNOWN", code);
-            Assert.Contains("no-such-ref", message);
+            Assert.Contains(refused, message);
         }
 
         registry.Nix.Reset();
@@ -72,7 +77,10 @@ public class PackageSourceTests
         using var server = new TarballServer();
         await server.PublishAsync("nixos-unstable", "unstable");
         await server.PublishAsync(commit, "pinned");
-        await using var registry = await SourceRegistry.StartAsync(new() { ["NIXERY_CHANNEL"] = "nixos-unstable", ["NIXERY_CHANNEL_URL"] = server.BaseUrl });
+        await using var registry = await SourceRegistry.StartAsync(new()
+        {
+            ["NIXERY_CHANNEL"] = "nixos-unstable", ["NIXERY_CHANNEL_URL"] = server.BaseUrl, ["NIXERY_ALLOW_COMMITS"] = "true",
+        });
         using var http = registry.Http();
 
         var latest = await RevisionAsync(http, "latest");

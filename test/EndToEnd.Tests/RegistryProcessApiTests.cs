@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Nixery.EndToEnd.Tests.Support;
-using Nixery.Frontend.Tests;
 
 namespace Nixery.EndToEnd.Tests;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Nixery.Frontend.Tests.Support;
 using Nixery.Manifests;
 
 namespace Nixery.Frontend.Tests;

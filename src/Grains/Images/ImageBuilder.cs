@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Layering;
@@ -42,13 +43,21 @@ public sealed class ImageBuilder(
             build = await RunNixAsync(request, GcRoot(key), cancellation);
         }
 
+        var started = Stopwatch.GetTimestamp();
         var groups = layering.Group(build.Graph, new LayeringContext(layeringOptions.Value.Budget, popularity.Popularity));
+        metrics.Stage("layering", started);
         logger.LogInformation("image {ImageKey}: {Paths} store paths in {Layers} layers", key, build.Graph.Paths.Count, groups.Count);
+        started = Stopwatch.GetTimestamp();
         var storeLayers = await Task.WhenAll(groups.Select(g => layers.GetAsync(g, cancellation)));
+        metrics.Stage("packing", started);
 
+        started = Stopwatch.GetTimestamp();
         var customisation = CustomisationLayer.Build(build.PackageRoots);
         var customLayer = await Task.Run(() => publisher.PublishAsync(customisation.Entries, cancellation), cancellation);
+        metrics.Stage("customisation", started);
         var allLayers = storeLayers.Append(customLayer).ToArray();
+
+        started = Stopwatch.GetTimestamp();
 
         var config = new ImageConfig(
             request.Platform,
@@ -62,6 +71,7 @@ public sealed class ImageBuilder(
         var oci = ImageManifest.Oci(configBlob, allLayers);
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
+        metrics.Stage("manifest", started);
         var sbom = await PublishSbomAsync(request, build, configBlob.Digest, docker, oci, cancellation);
         return new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow(), sbom);
     }
@@ -96,16 +106,16 @@ public sealed class ImageBuilder(
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
     {
         metrics.NixBuildStarted();
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var build = await nix.BuildAsync(request, gcRoot, cancellation);
-            metrics.NixBuildFinished(System.Diagnostics.Stopwatch.GetElapsedTime(started), null);
+            metrics.NixBuildFinished(Stopwatch.GetElapsedTime(started), null);
             return build;
         }
         catch (Exception e)
         {
-            metrics.NixBuildFinished(System.Diagnostics.Stopwatch.GetElapsedTime(started), (e as BuildFailedException)?.Error.Kind ?? BuildErrorKind.Internal);
+            metrics.NixBuildFinished(Stopwatch.GetElapsedTime(started), (e as BuildFailedException)?.Error.Kind ?? BuildErrorKind.Internal);
             throw;
         }
     }

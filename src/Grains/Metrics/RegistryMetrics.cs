@@ -23,6 +23,7 @@ public sealed class RegistryMetrics
     private readonly Counter<long> _requests;
     private readonly Counter<long> _bytesServed;
     private readonly UpDownCounter<long> _buildsQueued;
+    private readonly Histogram<double> _stageDuration;
 
     public RegistryMetrics(IMeterFactory meters)
     {
@@ -37,6 +38,8 @@ public sealed class RegistryMetrics
         _requests = meter.CreateCounter<long>("nixery.registry.requests", description: "Registry API requests by route, method and status");
         _bytesServed = meter.CreateCounter<long>("nixery.blob.served", "By", "Blob bytes sent to clients (redirected blobs are not counted)");
         _buildsQueued = meter.CreateUpDownCounter<long>("nixery.nix.builds.queued", description: "Nix builds waiting for a build slot on this silo");
+        _stageDuration = meter.CreateHistogram<double>("nixery.build.stage.duration", "s",
+            "Time a cold pull spends in each stage: resolve, evaluate, realise, closure, layering, packing, customisation, manifest, record");
     }
 
     /// <summary>This registry's meter (one per process or silo), for listeners that must tell silos apart.</summary>
@@ -58,15 +61,33 @@ public sealed class RegistryMetrics
 
     public void LayerCache(bool hit) => _layerCache.Add(1, Result(hit));
 
+    /// <summary>
+    /// Counts a request. Routes, methods and statuses are few, so each
+    /// combination's tags are built once and reused: at tens of thousands of
+    /// requests a second, nothing is allocated or boxed per request.
+    /// </summary>
     public void Request(string route, string method, int status)
     {
-        var tags = new TagList { { "route", route }, { "method", method }, { "status", status } };
+        if (!_requestTags.TryGetValue((route, method, status), out var tags))
+        {
+            tags = [new("route", route), new("method", method), new("status", status)];
+            if (_requestTags.Count < MaxRequestTagSets) _requestTags.TryAdd((route, method, status), tags);
+        }
         _requests.Add(1, tags);
     }
+
+    /// <summary>Methods and statuses come from clients; past this many combinations, tags are built per request again.</summary>
+    private const int MaxRequestTagSets = 1024;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, int), KeyValuePair<string, object?>[]> _requestTags = new();
 
     public void BytesServed(long bytes) => _bytesServed.Add(bytes);
 
     public void BuildQueued(int change) => _buildsQueued.Add(change);
+
+    /// <summary>Records how long a stage of building an image took, since <paramref name="startedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void Stage(string stage, long startedAt) =>
+        _stageDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
 
     private static KeyValuePair<string, object?> Result(bool hit) => new("result", hit ? "hit" : "miss");
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Layering;
+using Nixery.Metrics;
 using Nixery.Processes;
 using Nixery.Sbom;
 
@@ -12,25 +14,33 @@ namespace Nixery.Nix;
 /// (names travel as JSON data, never as code), build them under a GC root,
 /// and read the runtime closure with sizes and references.
 /// </summary>
-public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger) : IClosureBuilder
+/// <param name="metrics">Where the durations of evaluation, realisation and the closure query go (the stages of a cold pull).</param>
+public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> options, ILogger<NixBuilder> logger, RegistryMetrics? metrics = null) : IClosureBuilder
 {
     private readonly NixOptions _options = options.Value;
+    private readonly NixConfinement _confinement = new(runner, options.Value);
 
     /// <summary>Nix may otherwise colour its messages; they are shown to clients.</summary>
     private static readonly Dictionary<string, string?> Environment = new() { ["NO_COLOR"] = "1" };
 
     public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
     {
+        var started = Stopwatch.GetTimestamp();
         var selection = await SelectAsync(request.Source, request.Packages, request.Platform, cancellation);
+        metrics?.Stage("evaluate", started);
         if (selection.Missing.Count > 0)
         {
             throw new BuildFailedException(new BuildError(BuildErrorKind.PackagesNotFound,
                 $"Could not find Nix packages: {string.Join(", ", selection.Missing)}", selection.Missing));
         }
         var outputs = selection.Found.SelectMany(p => p.Outputs).ToArray();
+        started = Stopwatch.GetTimestamp();
         await RealiseAsync(outputs, gcRoot, cancellation);
+        metrics?.Stage("realise", started);
         var roots = outputs.Select(o => o.Path).Distinct().ToArray();
+        started = Stopwatch.GetTimestamp();
         var graph = await ClosureAsync(roots, cancellation);
+        metrics?.Stage("closure", started);
         var meta = new Dictionary<string, PackageMeta>(StringComparer.Ordinal);
         foreach (var output in outputs)
             if (output.Meta is { } m) meta.TryAdd(output.Path, m);
@@ -61,7 +71,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     public async Task<IReadOnlyList<(string Name, string DrvPath)>> ListPackagesAsync(SourceRevision source, Platform platform, CancellationToken cancellation)
     {
         var result = await RunAsync("nix-instantiate",
-            ["--eval", "--strict", "--json", "--read-write-mode", NixExpressions.ListPackages,
+            ["--eval", "--strict", "--json", "--read-write-mode", .. Restricted(source), NixExpressions.ListPackages,
              "--argstr", "source", source.NixSource, "--argstr", "system", platform.NixSystem],
             cancellation);
         if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
@@ -77,7 +87,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     /// </summary>
     public async Task<IReadOnlyList<string>> RealiseWhatBuildsAsync(IReadOnlyList<string> drvPaths, CancellationToken cancellation)
     {
-        await RunAsync("nix-store", ["--realise", "--keep-going", "--no-build-output", "--timeout", _options.BuilderTimeoutSeconds.ToString(), .. drvPaths], cancellation);
+        await RunAsync("nix-store", ["--realise", "--keep-going", "--no-build-output", "--timeout", _options.BuilderTimeoutSeconds.ToString(), .. await _confinement.BuildAsync(), .. drvPaths], cancellation);
         var outputs = (await RunAsync("nix-store", ["--query", "--outputs", .. drvPaths], cancellation)).Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var invalid = (await RunAsync("nix-store", ["--check-validity", "--print-invalid", .. outputs], cancellation)).Output
@@ -96,7 +106,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     public async Task<PackageSelectionResult> SelectAsync(SourceRevision source, IReadOnlyList<string> packages, Platform platform, CancellationToken cancellation)
     {
         var result = await RunAsync("nix-instantiate",
-            ["--eval", "--strict", "--json", "--read-write-mode", NixExpressions.SelectPackages,
+            ["--eval", "--strict", "--json", "--read-write-mode", .. Restricted(source), NixExpressions.SelectPackages,
              "--argstr", "source", source.NixSource,
              "--argstr", "packages", JsonSerializer.Serialize(packages),
              "--argstr", "system", platform.NixSystem],
@@ -133,6 +143,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
             "--option", "log-lines", _options.LogLines.ToString(),
             "--add-root", Path.Combine(gcRoot, "package"),
         };
+        arguments.AddRange(await _confinement.BuildAsync());
         arguments.AddRange(outputs.Select(o => $"{o.DrvPath}!{o.Output}").Distinct());
         var result = await RunAsync("nix-store", arguments, cancellation);
         if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromBuild(result.ErrorTail));
@@ -189,6 +200,14 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
             ? list.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => l.GetString()!).ToArray()
             : [];
         return new PackageMeta(licenses, Text("homepage"), Text("description"));
+    }
+
+    /// <summary>Evaluation may read the revision's store path and the registry's expressions, nothing else.</summary>
+    private static IEnumerable<string> Restricted(SourceRevision source)
+    {
+        using var json = JsonDocument.Parse(source.NixSource);
+        var path = json.RootElement.GetProperty("path").GetString()!;
+        return NixConfinement.Evaluation([path, NixExpressions.Directory]);
     }
 
     private async Task<CommandResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellation)

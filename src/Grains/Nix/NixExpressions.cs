@@ -16,6 +16,9 @@ public static class NixExpressions
 
     public static string ListPackages => PathOf("list-packages.nix");
 
+    /// <summary>Where the expressions are written: a directory of their own, the only one restricted evaluation may read besides the source.</summary>
+    public static string Directory { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nixery", "expressions");
+
     private static string PathOf(string name) => Files.GetOrAdd(name, n => new Lazy<string>(() => Materialise(n))).Value;
 
     private static string Materialise(string name)
@@ -25,8 +28,8 @@ public static class NixExpressions
         using var buffer = new MemoryStream();
         resource.CopyTo(buffer);
         var content = buffer.ToArray();
-        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nixery");
-        Directory.CreateDirectory(directory);
+        var directory = Directory;
+        System.IO.Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(directory, $"{System.IO.Path.GetFileNameWithoutExtension(name)}-{Convert.ToHexStringLower(SHA256.HashData(content))[..16]}.nix");
         if (!File.Exists(path))
         {

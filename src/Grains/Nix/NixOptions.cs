@@ -24,5 +24,11 @@ public sealed class NixOptions
     /// <summary>Nix builds this silo runs at once; more wait their turn.</summary>
     public int MaxConcurrentBuilds { get; set; } = 4;
 
+    /// <summary><c>NIXERY_SANDBOX</c>: <c>auto</c> (when the host can create the sandbox's namespaces), <c>true</c> or <c>false</c>.</summary>
+    public string Sandbox { get; set; } = NixConfinement.Auto;
+
+    /// <summary><c>NIXERY_BUILD_USERS_GROUP</c>: <c>auto</c> (<c>nixbld</c> when running as root and it exists), a group, or empty for none.</summary>
+    public string BuildUsersGroup { get; set; } = NixConfinement.Auto;
+
     public TimeSpan BuildTimeout => TimeSpan.FromSeconds(BuildTimeoutSeconds);
 }

@@ -11,14 +11,9 @@ let
   src = builtins.fromJSON source;
   requested = builtins.fromJSON packages;
 
-  root =
-    if src.type == "path" then src.path
-    else if src.type == "git" then builtins.fetchGit ({ inherit (src) url rev; } // (if src ? ref then { inherit (src) ref; } else { }))
-    else if src.type == "tarball" then builtins.fetchTarball { inherit (src) url sha256; }
-    else throw "nixery: unknown source type ${src.type}";
-
-  entry = if src ? file && src.file != null then "${root}/${src.file}" else root;
-  imported = import entry;
+  # Every source is a store path the registry imported (sources/): Nix never
+  # fetches, and restricted evaluation may read nothing else.
+  imported = import src.path;
 
   # nixpkgs takes { system, config, overlays }; passing config and overlays
   # keeps a user's ~/.config/nixpkgs out of the build. Package sets that take

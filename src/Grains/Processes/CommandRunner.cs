@@ -9,7 +9,8 @@ namespace Nixery.Processes;
 /// Runs an external program (Nix, git) with arguments passed as data, never
 /// through a shell. stdout and stderr are drained concurrently: Nixery read
 /// one after the other and hung once stderr passed the 64 KiB pipe buffer.
-/// A timeout or cancellation kills the whole process tree.
+/// A timeout or cancellation kills the whole process tree. Children see only
+/// <see cref="ChildEnvironment"/>, never the registry's whole environment.
 /// </summary>
 public sealed class CommandRunner(ILogger<CommandRunner> logger)
 {
@@ -35,14 +36,8 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
         };
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        if (environment is not null)
-        {
-            foreach (var (name, value) in environment)
-            {
-                if (value is null) start.Environment.Remove(name);
-                else start.Environment[name] = value;
-            }
-        }
+        start.Environment.Clear();
+        foreach (var (name, value) in ChildEnvironment.For(Environment.GetEnvironmentVariable, environment)) start.Environment[name] = value;
 
         using var process = new Process { StartInfo = start };
         try
@@ -82,7 +77,7 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
     {
         while (await reader.ReadLineAsync() is { } line)
         {
-            logger.LogDebug("{Program}: {Line}", program, line);
+            logger.LogDebug("{Program}: {Line}", program, Redaction.Text(line));
             lock (tail)
             {
                 tail.Append(line).Append('\n');

@@ -12,7 +12,9 @@ namespace Nixery.Sources;
 /// (Nixery ignored the tag). The unpacked tree's content hash pins the
 /// revision; a commit's tarball never changes, so it is fetched once, while
 /// a channel is checked again after the refresh interval (cheaply, with its
-/// ETag).
+/// ETag). Only channels named by <c>NIXERY_ALLOWED_CHANNELS</c> are fetched,
+/// and commits only with <c>NIXERY_ALLOW_COMMITS</c>: GitHub's archive URL
+/// serves any commit of any fork or pull request.
 /// </summary>
 public sealed partial class ChannelPackageSource : IPackageSource
 {
@@ -21,6 +23,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
     private readonly TarballFetcher _fetcher;
     private readonly TimeProvider _clock;
     private readonly string _downloads;
+    private readonly GlobList _allowed;
     private readonly ConcurrentDictionary<string, Channel> _channels = new(StringComparer.Ordinal);
 
     public ChannelPackageSource(SourceImporter importer, CommandRunner runner, HttpClient http, IOptions<SourceOptions> options, TimeProvider clock)
@@ -31,16 +34,28 @@ public sealed partial class ChannelPackageSource : IPackageSource
         _clock = clock;
         _fetcher = new TarballFetcher(http, runner, _options.Timeout);
         _downloads = Path.Combine(SourceCache.Directory(_options), "tarballs");
+        _allowed = _options.ChannelPatterns;
     }
 
     public Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation)
     {
         var name = tag == PathPackageSource.LatestTag ? _options.Channel! : tag;
+        if (tag != PathPackageSource.LatestTag && Refusal(tag) is { } refusal)
+            return Task.FromException<SourceRevision>(new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision, refusal)));
         // A commit's tarball never changes; a channel's does.
         var lifetime = IsCommit().IsMatch(name) ? Forever : _options.Refresh;
         var channel = _channels.GetOrAdd(name, n => new Channel(n, new ExpiringSingleFlight<SourceRevision>(lifetime, _clock)));
         return channel.Revision.GetAsync(token => FetchAsync(channel, token), cancellation);
     }
+
+    public TimeSpan LifetimeOf(string tag) =>
+        IsCommit().IsMatch(tag == PathPackageSource.LatestTag ? _options.Channel! : tag) ? Forever : _options.Refresh;
+
+    /// <summary>Why a tag may not select a tarball, or null if it may.</summary>
+    private string? Refusal(string tag) =>
+        IsCommit().IsMatch(tag)
+            ? _options.AllowCommits ? null : $"unknown tag '{tag}': commits are not served (NIXERY_ALLOW_COMMITS is off)"
+            : _allowed.Matches(tag) ? null : $"unknown tag '{tag}': not a channel allowed by NIXERY_ALLOWED_CHANNELS ({_allowed})";
 
     public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) =>
         Task.FromResult<IReadOnlyList<string>>([PathPackageSource.LatestTag]);
@@ -55,7 +70,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
                 return current;
             case TarballFetcher.Outcome.NotFound notFound:
                 throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
-                    $"unknown tag '{channel.Name}': {url} answered {(int)notFound.Status}"));
+                    $"unknown tag '{channel.Name}': {Redaction.Url(url)} answered {(int)notFound.Status}"));
             case TarballFetcher.Outcome.Unpacked unpacked:
                 try
                 {
@@ -82,7 +97,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
         return entries.Length == 1 && Directory.Exists(entries[0]) ? entries[0] : unpacked;
     }
 
-    private static readonly TimeSpan Forever = TimeSpan.FromDays(365 * 100);
+    internal static readonly TimeSpan Forever = TimeSpan.FromDays(365 * 100);
 
     [GeneratedRegex("^[0-9a-f]{40}$")]
     private static partial Regex IsCommit();

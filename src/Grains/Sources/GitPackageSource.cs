@@ -14,7 +14,9 @@ namespace Nixery.Sources;
 /// abbreviated commit hash. Every revision resolves to one commit, so an
 /// image is cached per commit: a moved branch gives a new image, a repeated
 /// pull of an unchanged one does not run Nix. Nixery could not use git tags
-/// or short hashes and cached only 40-character commits.
+/// or short hashes and cached only 40-character commits. Only revisions on
+/// branches and tags that <c>NIXERY_ALLOWED_REFS</c> allows are built: a
+/// commit reachable only from a pull request is code nobody trusted.
 /// </summary>
 public sealed partial class GitPackageSource : IPackageSource
 {
@@ -24,6 +26,7 @@ public sealed partial class GitPackageSource : IPackageSource
     private readonly string _exports;
     private readonly ExpiringSingleFlight<GitRefs> _refs;
     private readonly ConcurrentDictionary<string, Lazy<Task<SourceRevision>>> _commits = new();
+    private readonly GlobList _allowed;
 
     public GitPackageSource(SourceImporter importer, CommandRunner runner, IOptions<SourceOptions> options, TimeProvider clock)
     {
@@ -35,6 +38,7 @@ public sealed partial class GitPackageSource : IPackageSource
         _exports = Path.Combine(cache, "exports");
         _importer = importer;
         _refs = new ExpiringSingleFlight<GitRefs>(_options.Refresh, clock);
+        _allowed = _options.RefPatterns;
     }
 
     public async Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation)
@@ -42,39 +46,56 @@ public sealed partial class GitPackageSource : IPackageSource
         var name = tag == PathPackageSource.LatestTag ? _options.DefaultTag ?? "HEAD" : tag;
         var refs = await _refs.GetAsync(FetchAsync, cancellation);
         var commit = Find(refs, name);
-        if (commit is null && IsHash().IsMatch(name))
+        if (commit is null && (name == "HEAD" || IsHash().IsMatch(name)))
         {
-            commit = await _mirror.CommitOfAsync(name, cancellation);
-            if (commit is null)
+            // No fetch of its own: an unknown hash costs a lookup in the
+            // mirror, not a round trip to the remote, however many are asked
+            // for. A commit pushed since the last fetch is found after the
+            // next refresh (NIXERY_SOURCE_REFRESH).
+            commit = name == "HEAD" ? refs.Head : await _mirror.CommitOfAsync(name, cancellation);
+            if (commit is not null && !await IsTrustedAsync(commit, cancellation))
             {
-                // A commit pushed since the last fetch: fetch once more, now.
-                await _mirror.FetchAsync(cancellation);
-                commit = await _mirror.CommitOfAsync(name, cancellation);
+                throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
+                    $"unknown tag '{tag}': commit {commit} of {_mirror.Url} is on no branch or tag allowed by NIXERY_ALLOWED_REFS ({_allowed})"));
             }
         }
         if (commit is null)
         {
             throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
-                $"unknown tag '{tag}': {_mirror.Url} has no branch, tag or commit '{name}'"));
+                $"unknown tag '{tag}': {_mirror.Url} has no allowed branch, tag or commit '{name}'"));
         }
         return await _commits.GetOrAdd(commit, c => new Lazy<Task<SourceRevision>>(() => ImportAsync(c))).Value.WaitAsync(cancellation);
     }
 
+    /// <summary>A full commit hash names one revision for ever; a branch, a tag or <c>latest</c> may move.</summary>
+    public TimeSpan LifetimeOf(string tag) =>
+        tag.Length == 40 && IsHash().IsMatch(tag) ? ChannelPackageSource.Forever : _options.Refresh;
+
     public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation)
     {
         var refs = await _refs.GetAsync(FetchAsync, cancellation);
-        return refs.Branches.Keys.Concat(refs.Tags.Keys).Append(PathPackageSource.LatestTag)
+        return refs.Branches.Keys.Where(b => _allowed.Matches(Branch(b)))
+            .Concat(refs.Tags.Keys.Where(t => _allowed.Matches(Tag(t))))
+            .Append(PathPackageSource.LatestTag)
             .Where(Naming.DistributionGrammar.IsValidTag)
             .Distinct()
             .Order(StringComparer.Ordinal)
             .ToArray();
     }
 
-    private static string? Find(GitRefs refs, string name) =>
-        name == "HEAD" ? refs.Head
-        : refs.Tags.TryGetValue(name, out var tagged) ? tagged
-        : refs.Branches.TryGetValue(name, out var branch) ? branch
+    /// <summary>A tag or branch of that name whose ref is allowed (tags win a clash, as in git).</summary>
+    private string? Find(GitRefs refs, string name) =>
+        refs.Tags.TryGetValue(name, out var tagged) && _allowed.Matches(Tag(name)) ? tagged
+        : refs.Branches.TryGetValue(name, out var branch) && _allowed.Matches(Branch(name)) ? branch
         : null;
+
+    /// <summary>Reachable from an allowed branch or tag: history someone with push rights put there.</summary>
+    private async Task<bool> IsTrustedAsync(string commit, CancellationToken cancellation) =>
+        (await _mirror.RefsContainingAsync(commit, cancellation)).Any(_allowed.Matches);
+
+    private static string Branch(string name) => $"refs/heads/{name}";
+
+    private static string Tag(string name) => $"refs/tags/{name}";
 
     private async Task<GitRefs> FetchAsync(CancellationToken cancellation)
     {

@@ -6,6 +6,13 @@ public interface IPackageSource
     /// <summary>The exact revision a tag names; throws <see cref="BuildFailedException"/> for an unknown tag or an unreachable source.</summary>
     Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation);
 
+    /// <summary>
+    /// How long a resolution of <paramref name="tag"/> may be reused before the
+    /// source is asked again: forever for a pinned commit, the refresh
+    /// interval (<c>NIXERY_SOURCE_REFRESH</c>) for anything that can move.
+    /// </summary>
+    TimeSpan LifetimeOf(string tag);
+
     /// <summary>The tags this source serves, sorted.</summary>
     Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation);
 }

@@ -33,6 +33,29 @@ public sealed class SourceOptions
     /// <summary><c>NIXERY_SOURCE_CACHE</c>: where git mirrors and downloads are kept.</summary>
     public string CachePath { get; set; } = "";
 
+    /// <summary>
+    /// <c>NIXERY_ALLOWED_REFS</c>: the git refs (full names, globs) whose
+    /// commits may be built; a commit named by its hash must be reachable from
+    /// one of them. Only branches and tags are ever fetched, so pull-request
+    /// refs never qualify.
+    /// </summary>
+    /// (Unset rather than defaulted: binding appends to a list that has items.)
+    public List<string>? AllowedRefs { get; set; }
+
+    /// <summary><c>NIXERY_ALLOWED_CHANNELS</c>: channel names (globs) a tag may select besides <c>NIXERY_CHANNEL</c>.</summary>
+    public List<string>? AllowedChannels { get; set; }
+
+    public GlobList RefPatterns => new(AllowedRefs ?? ["refs/heads/*", "refs/tags/*"]);
+
+    public GlobList ChannelPatterns => new(AllowedChannels ?? ["nixos-*", "nixpkgs-*"]);
+
+    /// <summary>
+    /// <c>NIXERY_ALLOW_COMMITS</c>: whether a tag may name a nixpkgs commit.
+    /// GitHub's archive serves commits of forks and pull requests under the
+    /// upstream repository's URL, so a commit proves nothing about who wrote it.
+    /// </summary>
+    public bool AllowCommits { get; set; }
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
     public TimeSpan Refresh => TimeSpan.FromSeconds(RefreshSeconds);

@@ -46,7 +46,7 @@ public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSp
             if (!unpacked.Succeeded)
             {
                 Directory.Delete(target, recursive: true);
-                throw Unavailable(url, $"not a gzip tarball: {unpacked.ErrorTail.Trim()}");
+                throw Unavailable(url, $"not a gzip tarball: {Redaction.Text(unpacked.ErrorTail.Trim())}");
             }
             return new Outcome.Unpacked(target, response.Headers.ETag?.ToString());
         }
@@ -54,7 +54,7 @@ public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSp
         {
             throw Unavailable(url, e is OperationCanceledException or CommandTimedOutException
                 ? $"no answer within {timeout.TotalSeconds:0} s (NIXERY_SOURCE_TIMEOUT)"
-                : e.Message);
+                : Redaction.Text(e.Message));
         }
         finally
         {
@@ -63,5 +63,5 @@ public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSp
     }
 
     private static BuildFailedException Unavailable(Uri url, string why) =>
-        new(BuildError.Of(BuildErrorKind.SourceUnavailable, $"cannot fetch the package set {url}: {why}"));
+        new(BuildError.Of(BuildErrorKind.SourceUnavailable, $"cannot fetch the package set {Redaction.Url(url)}: {why}"));
 }

@@ -1,4 +1,3 @@
-using Nixery.Frontend.Tests.Support;
 
 using Nixery.StorageServers;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 
-using Nixery.StorageServers;
 
 namespace Nixery.EndToEnd.Tests.Support;
 
@@ -18,6 +17,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
 
     private readonly IReadOnlyDictionary<string, string>? _overrides;
+    private readonly PortLease[] _ports;
     private readonly string _project;
 
     public RegistryProcess(string storagePath, IReadOnlyDictionary<string, string>? environment = null, string project = "Silo")
@@ -25,7 +25,8 @@ public sealed class RegistryProcess : IAsyncDisposable
         _overrides = environment;
         _project = project;
         StoragePath = storagePath;
-        Port = ServerProcess.FreePort();
+        _ports = [FreePorts.Lease(), FreePorts.Lease(), FreePorts.Lease()];
+        Port = _ports[0].Port;
         _executable = Executable(project);
         _environment = new Dictionary<string, string>
         {
@@ -33,8 +34,8 @@ public sealed class RegistryProcess : IAsyncDisposable
             ["NIXERY_PKGS_PATH"] = Repository.DemoPackageSet,
             ["NIXERY_STORAGE_BACKEND"] = "filesystem",
             ["STORAGE_PATH"] = storagePath,
-            ["NIXERY_SILO_PORT"] = ServerProcess.FreePort().ToString(),
-            ["NIXERY_GATEWAY_PORT"] = ServerProcess.FreePort().ToString(),
+            ["NIXERY_SILO_PORT"] = _ports[1].ToString(),
+            ["NIXERY_GATEWAY_PORT"] = _ports[2].ToString(),
             ["NIX_CONF_DIR"] = Environment.GetEnvironmentVariable("NIX_CONF_DIR") ?? Path.Combine(Repository.Root, "demo", "nix"),
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) _environment[name] = value;
@@ -83,6 +84,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     public async Task StartAsync()
     {
         lock (_log) _log.Clear();
+        foreach (var port in _ports) port.Dispose();
         _process = Process.Start(StartInfo([], null))!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

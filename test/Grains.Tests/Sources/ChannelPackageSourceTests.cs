@@ -12,9 +12,14 @@ public class ChannelPackageSourceTests
 {
     private const string Commit = "0123456789abcdef0123456789abcdef01234567";
 
-    private static ChannelPackageSource Source(TarballServer server, TemporaryDirectory work, string channel = "nixos-unstable", string? url = null) =>
+    private static ChannelPackageSource Source(TarballServer server, TemporaryDirectory work, string channel = "nixos-unstable", string? url = null,
+        bool allowCommits = true, List<string>? allowedChannels = null) =>
         new(GitPackageSourceTests.Importer(work), new CommandRunner(NullLogger<CommandRunner>.Instance), new HttpClient(),
-            Options.Create(new SourceOptions { Channel = channel, ChannelUrl = url ?? server.BaseUrl, RefreshSeconds = 0, CachePath = work.Combine("cache"), TimeoutSeconds = 30 }),
+            Options.Create(new SourceOptions
+            {
+                Channel = channel, ChannelUrl = url ?? server.BaseUrl, RefreshSeconds = 0, CachePath = work.Combine("cache"), TimeoutSeconds = 30,
+                AllowCommits = allowCommits, AllowedChannels = allowedChannels,
+            }),
             TimeProvider.System);
 
     private static string Content(SourceRevision revision)
@@ -84,5 +89,40 @@ public class ChannelPackageSourceTests
         var failure = await Assert.ThrowsAsync<BuildFailedException>(() => source.ResolveAsync("latest", CancellationToken.None));
         Assert.Equal(BuildErrorKind.SourceUnavailable, failure.Error.Kind);
         Assert.Contains("127.0.0.1:9", failure.Error.Message);
+    }
+
+    [Fact]
+    public async Task Commits_are_refused_unless_allowed_without_asking_the_server()
+    {
+        using var server = new TarballServer();
+        await server.PublishAsync(Commit, "from a fork");
+        using var work = new TemporaryDirectory();
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() =>
+            Source(server, work, allowCommits: false).ResolveAsync(Commit, CancellationToken.None));
+        Assert.Equal(BuildErrorKind.UnknownRevision, failure.Error.Kind);
+        Assert.Contains(Commit, failure.Error.Message);
+        Assert.Equal(0, server.Requests);
+    }
+
+    [Fact]
+    public async Task Only_allowed_channels_are_fetched_but_latest_always_is()
+    {
+        using var server = new TarballServer();
+        await server.PublishAsync("custom-channel", "custom");
+        await server.PublishAsync("nixos-24.05", "stable");
+        await server.PublishAsync("nixpkgs-unstable", "unstable");
+        using var work = new TemporaryDirectory();
+        var defaults = Source(server, work, channel: "custom-channel");
+        Assert.Equal("custom", Content(await defaults.ResolveAsync("latest", CancellationToken.None)));
+        Assert.Equal("stable", Content(await defaults.ResolveAsync("nixos-24.05", CancellationToken.None)));
+        var requests = server.Requests;
+        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => defaults.ResolveAsync("custom-channel", CancellationToken.None));
+        Assert.Equal(BuildErrorKind.UnknownRevision, refused.Error.Kind);
+        Assert.Contains("'custom-channel'", refused.Error.Message);
+        Assert.Equal(requests, server.Requests);
+
+        var narrowed = Source(server, work, allowedChannels: ["nixos-24.*"]);
+        Assert.Equal("stable", Content(await narrowed.ResolveAsync("nixos-24.05", CancellationToken.None)));
+        await Assert.ThrowsAsync<BuildFailedException>(() => narrowed.ResolveAsync("nixpkgs-unstable", CancellationToken.None));
     }
 }

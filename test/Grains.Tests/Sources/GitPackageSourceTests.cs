@@ -11,9 +11,14 @@ namespace Nixery.Tests.Sources;
 /// <summary>A real repository, real git and real Nix: tags select revisions.</summary>
 public class GitPackageSourceTests
 {
-    private static GitPackageSource Source(GitRepository repository, TemporaryDirectory work, string? defaultTag = null) =>
+    private static GitPackageSource Source(GitRepository repository, TemporaryDirectory work, string? defaultTag = null,
+        List<string>? allowedRefs = null, int refreshSeconds = 0) =>
         new(Importer(work), new CommandRunner(NullLogger<CommandRunner>.Instance),
-            Options.Create(new SourceOptions { Repository = repository.Url, DefaultTag = defaultTag, RefreshSeconds = 0, CachePath = work.Combine("cache") }),
+            Options.Create(new SourceOptions
+            {
+                Repository = repository.Url, DefaultTag = defaultTag, RefreshSeconds = refreshSeconds, CachePath = work.Combine("cache"),
+                AllowedRefs = allowedRefs,
+            }),
             TimeProvider.System);
 
     public static SourceImporter Importer(TemporaryDirectory work) =>
@@ -113,5 +118,83 @@ public class GitPackageSourceTests
         var failure = await Assert.ThrowsAsync<BuildFailedException>(() => source.ResolveAsync("latest", CancellationToken.None));
         Assert.Equal(BuildErrorKind.SourceUnavailable, failure.Error.Kind);
         Assert.Contains("/no/such/repository", failure.Error.Message);
+    }
+
+    /// <summary>A commit only a pull request points at, as GitHub keeps them: refs/pull/7/head, no branch.</summary>
+    private static async Task<string> PullRequestCommitAsync(GitRepository repository)
+    {
+        await repository.GitAsync("checkout", "--quiet", "-b", "contribution");
+        var commit = await repository.CommitAsync("untrusted");
+        await repository.GitAsync("update-ref", "refs/pull/7/head", commit);
+        await repository.GitAsync("checkout", "--quiet", "main");
+        await repository.GitAsync("branch", "--quiet", "-D", "contribution");
+        return commit;
+    }
+
+    [Fact]
+    public async Task A_commit_reachable_only_from_a_pull_request_ref_is_refused_by_full_and_short_hash()
+    {
+        using var repository = await GitRepository.CreateAsync();
+        var pull = await PullRequestCommitAsync(repository);
+        using var work = new TemporaryDirectory();
+        var source = Source(repository, work);
+        foreach (var tag in new[] { pull, pull[..8] })
+        {
+            var failure = await Assert.ThrowsAsync<BuildFailedException>(() => source.ResolveAsync(tag, CancellationToken.None));
+            Assert.Equal(BuildErrorKind.UnknownRevision, failure.Error.Kind);
+            Assert.Contains($"'{tag}'", failure.Error.Message);
+        }
+        var mirror = Directory.GetDirectories(work.Combine("cache", "git")).Single();
+        var refs = await repository.GitAsync("-C", mirror, "for-each-ref", "--format=%(refname)");
+        Assert.DoesNotContain("refs/pull/", refs);
+        Assert.Contains("refs/heads/main", refs);
+    }
+
+    [Fact]
+    public async Task Allowed_refs_narrow_branches_tags_and_the_commits_reachable_from_them()
+    {
+        using var repository = await GitRepository.CreateAsync("one");
+        var one = (await repository.GitAsync("rev-parse", "HEAD")).Trim();
+        await repository.GitAsync("tag", "v1");
+        await repository.GitAsync("checkout", "--quiet", "-b", "feature");
+        var feature = await repository.CommitAsync("feature");
+        await repository.GitAsync("checkout", "--quiet", "main");
+        var main = await repository.CommitAsync("two");
+        using var work = new TemporaryDirectory();
+        var source = Source(repository, work, allowedRefs: ["refs/heads/main"]);
+
+        Assert.Equal(main, (await source.ResolveAsync("main", CancellationToken.None)).Id);
+        Assert.Equal(main, (await source.ResolveAsync("latest", CancellationToken.None)).Id);
+        Assert.Equal(one, (await source.ResolveAsync(one[..7], CancellationToken.None)).Id);
+        foreach (var tag in new[] { "feature", "v1", feature, feature[..7] })
+        {
+            var failure = await Assert.ThrowsAsync<BuildFailedException>(() => source.ResolveAsync(tag, CancellationToken.None));
+            Assert.Equal(BuildErrorKind.UnknownRevision, failure.Error.Kind);
+        }
+        Assert.Equal(["latest", "main"], await source.TagsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Unknown_hashes_do_not_fetch_from_the_remote()
+    {
+        using var repository = await GitRepository.CreateAsync();
+        using var work = new TemporaryDirectory();
+        var source = Source(repository, work, refreshSeconds: 3600);
+        await source.ResolveAsync("latest", CancellationToken.None);
+        // With the remote gone, a fetch would fail as an unreachable source;
+        // an unknown revision shows that none was attempted.
+        Directory.Move(repository.Path, repository.Path + ".gone");
+        try
+        {
+            foreach (var hash in new[] { "deadbeef", "cafe1234", "0123456789abcdef0123456789abcdef01234567" })
+            {
+                var failure = await Assert.ThrowsAsync<BuildFailedException>(() => source.ResolveAsync(hash, CancellationToken.None));
+                Assert.Equal(BuildErrorKind.UnknownRevision, failure.Error.Kind);
+            }
+        }
+        finally
+        {
+            Directory.Move(repository.Path + ".gone", repository.Path);
+        }
     }
 }

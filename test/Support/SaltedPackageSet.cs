@@ -1,4 +1,4 @@
-namespace Nixery.Frontend.Tests.Support;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// A copy of the demo package set with its own salt: every store path is

@@ -1,6 +1,6 @@
 using Nixery.StorageServers;
 
-namespace Nixery.Tests.Storage;
+namespace Nixery.Tests.Support;
 
 /// <summary>One Azurite for every Azure test class; each test uses a container of its own.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
@@ -12,9 +12,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-[CollectionDefinition("azurite")]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>;
-
 /// <summary>One s3rver for every S3 test class; each test uses a bucket of its own.</summary>
 public sealed class S3rverFixture : IAsyncLifetime
 {
@@ -24,9 +21,6 @@ public sealed class S3rverFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
-
-[CollectionDefinition("s3rver")]
-public sealed class S3rverCollection : ICollectionFixture<S3rverFixture>;
 
 /// <summary>The GCS stand-in (a fake written for these tests, not GCS), one per test class.</summary>
 public sealed class GcsStandInFixture : IAsyncLifetime

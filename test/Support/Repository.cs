@@ -12,8 +12,11 @@ public static class Repository
     /// <summary>
     /// Tests run Nix offline with the repository's nix.conf (no binary cache
     /// to wait for, no build users), whether started by scripts/test or by a
-    /// plain `dotnet test`.
+    /// plain `dotnet test`. It runs when this assembly loads, that is before
+    /// a test reaches Nix through any helper here (fixtures, the registry,
+    /// the demo package set).
     /// </summary>
+#pragma warning disable CA2255 // a test-support library: the initializer is meant for the test process
     [ModuleInitializer]
     internal static void UseRepositoryNixSettings()
     {
@@ -22,6 +25,7 @@ public static class Repository
         Environment.SetEnvironmentVariable("NIX_PATH", null);
         Environment.SetEnvironmentVariable("NIX_REMOTE", null);
     }
+#pragma warning restore CA2255
 
     private static string FindRoot()
     {

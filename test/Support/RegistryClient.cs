@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Nixery.Manifests;
 
-namespace Nixery.Frontend.Tests.Support;
+namespace Nixery.Tests.Support;
 
 /// <summary>Requests as real clients send them, and the checks every response must pass.</summary>
 public static class RegistryClient

@@ -1,4 +1,4 @@
-namespace Nixery.StorageServers;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// The Redis server the cluster tests use for membership and grain state:
@@ -20,10 +20,10 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("NIXERY_TEST_REDIS") is { Length: > 0 } shared) return new RedisServer(shared, null);
-        var port = ServerProcess.FreePort();
+        var port = FreePorts.Lease();
         var process = await ServerProcess.StartAsync("redis-server",
-            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], port);
-        return new RedisServer($"127.0.0.1:{port}", process);
+            ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], port.Port, port);
+        return new RedisServer($"127.0.0.1:{port.Port}", process);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Nixery.Frontend.Tests.Support;
+namespace Nixery.Tests.Support;
 
 /// <summary>Sums one counter of the given meters only, so tests running alongside do not interfere.</summary>
 public sealed class MeasurementCounter : IDisposable

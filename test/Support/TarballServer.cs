@@ -19,9 +19,11 @@ public sealed class TarballServer : IDisposable
 
     public TarballServer()
     {
-        var port = FreePort();
+        // HttpListener cannot listen on port 0 and say which port it got.
+        var port = FreePorts.Lease();
         BaseUrl = $"http://127.0.0.1:{port}/archive/";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        port.Dispose();
         _listener.Start();
         _ = ServeAsync();
     }
@@ -45,15 +47,6 @@ public sealed class TarballServer : IDisposable
         if (!result.Succeeded) throw new InvalidOperationException(result.ErrorTail);
         var content = await File.ReadAllBytesAsync(archive);
         lock (_tarballs) _tarballs[name] = content;
-    }
-
-    private static int FreePort()
-    {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private async Task ServeAsync()
@@ -98,8 +91,16 @@ public sealed class TarballServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // HttpListener looks its port up again on close and fails if a
+            // parallel test's listener took it meanwhile; the port is closed either way.
+        }
         _work.Dispose();
     }
 }

@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Nixery.StorageServers;
+namespace Nixery.Tests.Support;
 
 /// <summary>
-/// A storage server process this test run started (Azurite, s3rver),
-/// ready once its port accepts connections, stopped by its own process id.
+/// A server process this test run started (Azurite, s3rver, Redis), ready
+/// once its port accepts connections, its output kept for failure messages,
+/// stopped by its own process id.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -24,8 +25,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, int port)
+    /// <summary>
+    /// Starts a server whose port was leased from <see cref="FreePorts"/>
+    /// (the leases are released as it starts) and waits, at most a minute,
+    /// until <paramref name="port"/> accepts connections.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, int port, params PortLease[] leases)
     {
+        foreach (var lease in leases) lease.Dispose();
         var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var server = new ServerProcess(Process.Start(start)!);
@@ -52,13 +59,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         await server.DisposeAsync();
         throw new TimeoutException($"{executable} did not listen on port {port} within 60 s:\n{server.Output}");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Nixery.StorageServers;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// The npm-installed storage servers under <c>.work/node</c>. A missing one

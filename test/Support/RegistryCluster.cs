@@ -13,9 +13,10 @@ using Nixery.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Nixery.Frontend;
 using Orleans.TestingHost;
 
-namespace Nixery.Frontend.Tests.Support;
+namespace Nixery.Tests.Support;
 
 /// <summary>How a <see cref="RegistryCluster"/> is set up.</summary>
 public sealed record RegistryClusterOptions(

@@ -1,4 +1,4 @@
-namespace Nixery.StorageServers;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// s3rver (npm), an S3-compatible server on the local filesystem: the one
@@ -28,11 +28,11 @@ public sealed class S3rver : IAsyncDisposable
     public static async Task<S3rver> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("NIXERY_TEST_S3") is { Length: > 0 } shared) return new S3rver(shared.TrimEnd('/'), null, null);
-        var port = ServerProcess.FreePort();
+        var port = FreePorts.Lease();
         var directory = Directory.CreateTempSubdirectory("nixery-s3rver-").FullName;
         var process = await ServerProcess.StartAsync(await NodeTools.BinAsync("s3rver"),
-            ["--address", "127.0.0.1", "--port", port.ToString(), "--directory", directory, "--silent"], port);
-        return new S3rver($"http://127.0.0.1:{port}", process, directory);
+            ["--address", "127.0.0.1", "--port", port.ToString(), "--directory", directory, "--silent"], port.Port, port);
+        return new S3rver($"http://127.0.0.1:{port.Port}", process, directory);
     }
 
     public async ValueTask DisposeAsync()

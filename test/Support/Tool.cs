@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Nixery.Tests.Packing;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// Runs a command-line tool (GNU tar, gzip, pigz, mkfifo, ln). These are required: CI installs

@@ -1,9 +1,9 @@
-namespace Nixery.StorageServers;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// Azurite (Microsoft's Azure Storage emulator, from npm) with its blob and
 /// table services, for blob storage, Azure Table membership and grain state:
-/// the one named by <c>NIXERY_TEST_AZURITE</c> (a connection string), else
+/// the one at the ports in <c>NIXERY_TEST_AZURITE</c> (<c>blob,table</c>, started by scripts/test), else
 /// one started here, in memory, on free ports.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
@@ -27,12 +27,16 @@ public sealed class Azurite : IAsyncDisposable
 
     public static async Task<Azurite> StartAsync()
     {
-        if (Environment.GetEnvironmentVariable("NIXERY_TEST_AZURITE") is { Length: > 0 } shared) return new Azurite(shared, null);
-        var (blob, queue, table) = (ServerProcess.FreePort(), ServerProcess.FreePort(), ServerProcess.FreePort());
+        if (Environment.GetEnvironmentVariable("NIXERY_TEST_AZURITE") is { Length: > 0 } shared)
+        {
+            var ports = shared.Split(',');
+            return new Azurite(ConnectionStringFor(int.Parse(ports[0]), int.Parse(ports[1])), null);
+        }
+        var (blob, queue, table) = (FreePorts.Lease(), FreePorts.Lease(), FreePorts.Lease());
         var process = await ServerProcess.StartAsync(await NodeTools.BinAsync("azurite"),
             ["--inMemoryPersistence", "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(), "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(),
-             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(), "--skipApiVersionCheck", "--silent"], table);
-        return new Azurite(ConnectionStringFor(blob, table), process);
+             "--tableHost", "127.0.0.1", "--tablePort", table.ToString(), "--skipApiVersionCheck", "--silent"], table.Port, blob, queue, table);
+        return new Azurite(ConnectionStringFor(blob.Port, table.Port), process);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,10 +2,9 @@ using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Nixery.Frontend.Tests.Support;
 using Nixery.Manifests;
 
-namespace Nixery.Frontend.Tests;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// The registry API over HTTP, against a registry serving the demo package
@@ -287,6 +286,71 @@ public abstract class RegistryApiContract
     }
 
     [Fact]
+    public async Task A_client_holding_the_manifest_gets_304_with_the_same_headers_by_tag_and_by_digest()
+    {
+        var manifest = await Http.ManifestAsync("hello", "latest", MediaTypes.DockerManifest);
+        foreach (var reference in new[] { "latest", manifest.Digest })
+        {
+            foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
+            {
+                var request = RegistryClient.Request(method, $"/v2/hello/manifests/{reference}", MediaTypes.DockerManifest);
+                request.Headers.TryAddWithoutValidation("If-None-Match", $"\"sha256:{new string('0', 64)}\", \"{manifest.Digest}\"");
+                using var response = await Http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+                Assert.Equal($"\"{manifest.Digest}\"", response.Headers.ETag?.ToString());
+                Assert.Equal(manifest.Digest, response.Header("Docker-Content-Digest"));
+                Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+            }
+        }
+        var stale = RegistryClient.Request(HttpMethod.Get, "/v2/hello/manifests/latest", MediaTypes.DockerManifest);
+        stale.Headers.TryAddWithoutValidation("If-None-Match", $"\"sha256:{new string('0', 64)}\"");
+        using var changed = await Http.SendAsync(stale);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(manifest.Content, await changed.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Repeated_pulls_by_tag_negotiate_the_format_per_request_and_head_matches_get()
+    {
+        // Enough requests that later ones are answered from the manifest cache.
+        for (var i = 0; i < 3; i++)
+        {
+            var docker = await Http.ManifestAsync("hello", "latest", MediaTypes.DockerManifest);
+            var oci = await Http.ManifestAsync("hello", "latest", MediaTypes.OciManifest);
+            Assert.Equal(MediaTypes.DockerManifest, docker.MediaType);
+            Assert.Equal(MediaTypes.OciManifest, oci.MediaType);
+            Assert.NotEqual(docker.Digest, oci.Digest);
+            foreach (var (type, expected) in new[] { (MediaTypes.DockerManifest, docker), (MediaTypes.OciManifest, oci) })
+            {
+                foreach (var reference in new[] { "latest", expected.Digest })
+                {
+                    using var head = await Http.SendAsync(HttpMethod.Head, $"/v2/hello/manifests/{reference}", type);
+                    Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+                    Assert.Equal(expected.Digest, head.Header("Docker-Content-Digest"));
+                    Assert.Equal(expected.Content.Length, head.Content.Headers.ContentLength);
+                    Assert.Equal(expected.MediaType, head.Content.Headers.ContentType?.MediaType);
+                    Assert.Equal($"\"{expected.Digest}\"", head.Headers.ETag?.ToString());
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_client_holding_a_blob_gets_304_without_a_body()
+    {
+        var manifest = await Http.ManifestAsync("hello", "latest", MediaTypes.DockerManifest);
+        var layer = RegistryClient.LayerDigests(manifest.Content).First();
+        var request = RegistryClient.Request(HttpMethod.Get, $"/v2/hello/blobs/{layer}");
+        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{layer}\"");
+        request.Headers.TryAddWithoutValidation("Range", "bytes=0-9");
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        Assert.Equal(layer, response.Header("Docker-Content-Digest"));
+        Assert.Equal($"\"{layer}\"", response.Headers.ETag?.ToString());
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Head_then_get_builds_once()
     {
         const string name = "jq/zlib";
@@ -297,18 +361,5 @@ public abstract class RegistryApiContract
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(digest, getByTag.Header("Docker-Content-Digest"));
         Assert.Equal(1, await BuildsOfAsync(name, "latest"));
-    }
-}
-
-public class InProcessRegistryApiTests(RegistryCluster registry) : RegistryApiContract, IClassFixture<RegistryCluster>
-{
-    protected override HttpClient Http => registry.Http;
-
-    protected override async Task<int> BuildsOfAsync(string name, string tag)
-    {
-        var resolved = await registry.Cluster.Client.GetGrain<IResolverGrain>(0).Resolve(name, tag);
-        var status = await registry.Cluster.Client.GetGrain<IImageGrain>(resolved.Request!.Key()).Status();
-        Assert.Equal(ImageState.Built, status.State);
-        return status.Builds;
     }
 }

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Serving speed of the registry beside nginx serving the identical files, and
+# the cold path beside a shell pipeline doing the same work, in one run
+# (issue 9). Every figure is paired with its baseline inside the same run and
+# each pair is repeated RUNS times (default 3); medians are reported, and the
+# ratios are medians of the per-run ratios, since the machine is shared.
+#
+#   manifests  wrk -t2 -c16 -d8s, GET by tag and by digest, Docker schema 2;
+#              "early": the first 8 s after the process says /readyz;
+#              "warm": after WARMUP seconds (default 20) of load;
+#              single process, and through a separate frontend (Redis
+#              membership, one silo, shared storage)
+#   blobs      MB/s of the image's largest layer, 1 curl stream (8 transfers
+#              on one connection) and 16 curl streams (2 transfers each)
+#   cold pull  skopeo copy of `big` (67 MB, already built by Nix) from a
+#              registry with empty storage, against `tar | gzip -6 | sha256sum`
+#              of the same closure; the registry's stage breakdown follows
+#   packing    bench/compression/run.sh (the Go packer that works like
+#              Nixery's) on its own corpus
+#   memory     peak RSS of a registry after building `huge` (a 1 GiB closure)
+#
+#   bench/serve/run.sh                    # everything
+#   RUNS=1 WARMUP=10 bench/serve/run.sh   # quicker, noisier
+#   SKIP=packing,frontend bench/serve/run.sh
+#   MODE=scale IMAGES=10000 bench/serve/run.sh   # warm manifests over many images
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null
+command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
+command -v redis-server >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null
+command -v skopeo >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q skopeo >/dev/null
+source scripts/nix-env
+runs=${RUNS:-3}
+warmup=${WARMUP:-20}
+skip=",${SKIP:-},"
+mode=${MODE:-serve}
+docker_type="application/vnd.docker.distribution.manifest.v2+json"
+accept="Accept: $docker_type"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/nixery-serve.XXXXXX")
+chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "building (Release)" >&2
+dotnet build -c Release src/Silo -v q -nologo >/dev/null
+dotnet build -c Release src/Frontend -v q -nologo >/dev/null
+# Copies, so that a rebuild while the benchmark runs cannot change what it measures.
+cp -r src/Silo/bin/Release/net10.0 "$work/silo"
+cp -r src/Frontend/bin/Release/net10.0 "$work/frontend"
+silo_dll="$work/silo/Nixery.Silo.dll"
+frontend_dll="$work/frontend/Nixery.Frontend.dll"
+
+pkgs="$work/pkgs"
+mkdir -p "$pkgs"
+cp demo/default.nix "$pkgs/demo.nix"
+cp bench/serve/packages.nix "$pkgs/default.nix"
+echo "building the bench packages with Nix (once; later runs find them in the store)" >&2
+nix-build --no-out-link "$pkgs" -A big -A huge -A cacert -A iana-etc >/dev/null 2>"$work/nix-build.log"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now() { date +%s.%N; }
+record() { echo "$1 $2" >>"$work/results"; }
+rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# start KIND STORAGE [ENV...]: starts a silo or frontend and waits for /readyz; sets pid and port.
+start() {
+  local kind=$1 storage=$2 dll; shift 2
+  port=$(free_port)
+  if [ "$kind" = frontend ]; then dll=$frontend_dll; else dll=$silo_dll; fi
+  env PORT="$port" STORAGE_PATH="$storage" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
+    NIXERY_GATEWAY_PORT="$(free_port)" "$@" dotnet "$dll" >>"$work/processes.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do
+    kill -0 "$pid" 2>/dev/null || { tail -40 "$work/processes.log" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# wrk8 URL: "requests/s p99-ms" of 8 s of GETs, 2 threads, 16 connections.
+wrk8() {
+  wrk -t2 -c16 -d8s --latency -H "$accept" "$1" | awk '
+    /^Requests\/sec:/ {r=$2}
+    /^ +99%/ {v=$2; u=v; sub(/[a-z]+$/,"",v); if (u ~ /us$/) v/=1000; else if (u ~ /ms$/) v=v; else if (u ~ /s$/) v*=1000; p=v}
+    END {printf "%.0f %.3f\n", r, p}'
+}
+# pair NAME REGISTRY-URL NGINX-URL: one registry measurement, then nginx's.
+pair() {
+  local ours theirs
+  ours=$(wrk8 "$2"); theirs=$(wrk8 "$3")
+  record "$1.rps" "${ours% *}"; record "$1.p99" "${ours#* }"
+  record "$1.nginx_rps" "${theirs% *}"; record "$1.nginx_p99" "${theirs#* }"
+  record "$1.ratio" "$(echo "${ours% *} / ${theirs% *}" | bc -l)"
+  printf '  %-28s %7s req/s p99 %7s ms | nginx %7s req/s p99 %7s ms\n' "$1" "${ours% *}" "${ours#* }" "${theirs% *}" "${theirs#* }" >&2
+}
+# blob_mbs URL STREAMS TRANSFERS: MB/s over all streams.
+blob_mbs() {
+  local url=$1 streams=$2 transfers=$3 t0 t1 urls=() i
+  for i in $(seq "$transfers"); do urls+=(-o /dev/null "$url"); done
+  t0=$(now)
+  for i in $(seq "$streams"); do curl -s -w '%{size_download}\n' "${urls[@]}" >>"$work/blob-$streams" & done
+  wait
+  t1=$(now)
+  local bytes; bytes=$(awk '{s+=$1} END {print s}' "$work/blob-$streams"); rm -f "$work/blob-$streams"
+  echo "$bytes / ($t1 - $t0) / 1000000" | bc -l
+}
+blob_pair() { # NAME STREAMS TRANSFERS REGISTRY-URL NGINX-URL
+  local ours theirs
+  ours=$(blob_mbs "$4" "$2" "$3"); theirs=$(blob_mbs "$5" "$2" "$3")
+  record "$1.mbs" "$ours"; record "$1.nginx_mbs" "$theirs"; record "$1.ratio" "$(echo "$ours / $theirs" | bc -l)"
+  printf '  %-28s %7.0f MB/s | nginx %7.0f MB/s\n' "$1" "$ours" "$theirs" >&2
+}
+
+# nginx on the very same files: the manifest by tag and digest, and the blobs.
+start_nginx() { # ROOT; sets nginx_port
+  local root=$1 port conf; port=$(free_port); conf="$work/nginx-$port.conf"
+  mkdir -p "$work/nginx-$port"
+  cat >"$conf" <<CONF
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+worker_processes 2;
+pid $work/nginx-$port/nginx.pid;
+error_log $work/nginx-$port/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/nginx-$port/body;
+  proxy_temp_path $work/nginx-$port/proxy;
+  fastcgi_temp_path $work/nginx-$port/fastcgi;
+  uwsgi_temp_path $work/nginx-$port/uwsgi;
+  scgi_temp_path $work/nginx-$port/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+    location ~ /manifests/ { default_type $docker_type; add_header Docker-Content-Digest \$uri_digest; }
+    location ~ /blobs/ { default_type application/octet-stream; }
+  }
+  map \$uri \$uri_digest { ~(sha256:[0-9a-f]+)\$ \$1; default ""; }
+}
+CONF
+  nginx -e "$work/nginx-$port/error.log" -c "$conf" -g 'daemon off;' >/dev/null 2>&1 &
+  pids+=($!)
+  until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.05; done
+  nginx_port=$port
+}
+
+# mirror PORT ROOT NAME: copies NAME:latest's manifest and blobs from the registry into an nginx root.
+mirror() {
+  local port=$1 root=$2 name=$3 storage=$4
+  local dir="$root/v2/$name"
+  mkdir -p "$dir/manifests" "$dir/blobs"
+  curl -sf -H "$accept" "http://127.0.0.1:$port/v2/$name/manifests/latest" -o "$dir/manifests/latest"
+  local digest; digest="sha256:$(sha256sum "$dir/manifests/latest" | cut -d' ' -f1)"
+  cp "$dir/manifests/latest" "$dir/manifests/$digest"
+  python3 - "$dir/manifests/latest" <<'PY' | while read -r blob; do cp "$storage/blobs/sha256/${blob#sha256:}" "$dir/blobs/$blob"; done
+import json, sys
+m = json.load(open(sys.argv[1]))
+for d in [m["config"]] + m["layers"]: print(d["digest"])
+PY
+  echo "$digest"
+}
+largest_layer() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(max(m["layers"], key=lambda l: l["size"])["digest"])' "$1"; }
+
+median_of() { awk -v k="$1" '$1 == k {print $2}' "$work/results" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "nan"}'; }
+
+if [ "$mode" = scale ]; then
+  source bench/serve/scale.sh
+  exit 0
+fi
+
+storage="$work/storage"
+nginx_root="$work/www"
+echo "preparing: the image big:latest built once, mirrored to nginx" >&2
+start silo "$storage"
+curl -sf -o /dev/null -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest"
+digest=$(mirror "$port" "$nginx_root" big "$storage")
+layer=$(largest_layer "$nginx_root/v2/big/manifests/latest")
+layer_size=$(stat -c %s "$nginx_root/v2/big/blobs/$layer")
+stop "$pid"
+start_nginx "$nginx_root"
+ng="http://127.0.0.1:$nginx_port/v2/big"
+cmp <(curl -sf "$ng/manifests/latest") <(cat "$nginx_root/v2/big/manifests/latest")
+echo "manifest $digest ($(stat -c %s "$nginx_root/v2/big/manifests/latest") bytes), largest layer $layer ($layer_size bytes)" >&2
+
+if [[ $skip != *,frontend,* ]]; then
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
+  pids+=($!)
+  until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
+  cluster_env=(NIXERY_CLUSTERING=redis NIXERY_CLUSTERING_CONNECTION=127.0.0.1:$redis_port NIXERY_ADVERTISED_ADDRESS=127.0.0.1)
+  start silo "$work/cluster-storage" "${cluster_env[@]}"
+  cluster_digest=$(curl -sf -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest" | sha256sum | cut -d" " -f1)
+  [ "sha256:$cluster_digest" = "$digest" ] || { echo "the cluster built another manifest: $cluster_digest" >&2; exit 1; }
+fi
+
+for run in $(seq "$runs"); do
+  echo "run $run of $runs" >&2
+  if [[ $skip != *,manifests,* ]]; then
+    start silo "$storage"
+    pair single.tag.early "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
+    stop "$pid"
+    start silo "$storage"
+    pair single.digest.early "http://127.0.0.1:$port/v2/big/manifests/$digest" "$ng/manifests/$digest"
+    wrk -t2 -c16 -d"${warmup}s" -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest" >/dev/null
+    pair single.tag.warm "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
+    pair single.digest.warm "http://127.0.0.1:$port/v2/big/manifests/$digest" "$ng/manifests/$digest"
+    blob_pair blob.1 1 8 "http://127.0.0.1:$port/v2/big/blobs/$layer" "$ng/blobs/$layer"
+    blob_pair blob.16 16 2 "http://127.0.0.1:$port/v2/big/blobs/$layer" "$ng/blobs/$layer"
+    stop "$pid"
+  fi
+  if [[ $skip != *,frontend,* ]]; then
+    start frontend "$work/cluster-storage" "${cluster_env[@]}"
+    pair frontend.tag.early "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
+    stop "$pid"
+    start frontend "$work/cluster-storage" "${cluster_env[@]}"
+    pair frontend.digest.early "http://127.0.0.1:$port/v2/big/manifests/$digest" "$ng/manifests/$digest"
+    wrk -t2 -c16 -d"${warmup}s" -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest" >/dev/null
+    pair frontend.tag.warm "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
+    pair frontend.digest.warm "http://127.0.0.1:$port/v2/big/manifests/$digest" "$ng/manifests/$digest"
+    stop "$pid"
+  fi
+  if [[ $skip != *,cold,* ]]; then
+    # The registry with empty storage: it evaluates, realises (nothing to
+    # build), queries the closure, packs and stores every layer.
+    start silo "$work/cold-$run"
+    t0=$(now)
+    skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/big:latest" "oci:$work/pull-$run:big" >/dev/null
+    t1=$(now)
+    curl -s "http://127.0.0.1:$port/metrics" >"$work/metrics-cold-$run"
+    stop "$pid"
+    rm -rf "$work/pull-$run" "$work/cold-$run"
+    closure=$(nix-store -qR $(nix-build --no-out-link "$pkgs" -A big -A cacert -A iana-etc 2>/dev/null) | sed 's|^/||' | sort)
+    t2=$(now)
+    tar -C / -cf - $closure | gzip -6 | sha256sum >/dev/null
+    t3=$(now)
+    cold=$(echo "$t1 - $t0" | bc -l); pipe=$(echo "$t3 - $t2" | bc -l)
+    record cold.s "$cold"; record cold.pipeline_s "$pipe"; record cold.ratio "$(echo "$cold / $pipe" | bc -l)"
+    printf '  %-28s %7.2f s | tar | gzip -6 | sha256sum %7.2f s\n' "cold pull of big" "$cold" "$pipe" >&2
+  fi
+done
+
+if [[ $skip != *,cold,* ]]; then
+  # Stage breakdown of the median cold pull, from the registry's own histogram.
+  median_run=$(for r in $(seq "$runs"); do echo "$r"; done | paste -d' ' - <(awk '$1 == "cold.s" {print $2}' "$work/results") | sort -k2 -g | awk -v n="$runs" 'NR == int((n+1)/2) {print $1}')
+  stages=$(awk '/^nixery_build_stage_duration_seconds_sum/ {match($0, /stage="[^"]+"/); s=substr($0, RSTART+7, RLENGTH-8); printf "%s=%.3f ", s, $2}' "$work/metrics-cold-$median_run")
+fi
+
+if [[ $skip != *,packing,* ]]; then
+  echo "packing: bench/compression/run.sh" >&2
+  RUNS=$runs bench/compression/run.sh >"$work/compression.txt" 2>&1 || true
+  speed=$(awk '/^speed ours\/baseline/ {sub(/x$/, "", $3); print $3}' "$work/compression.txt")
+  ours_mbs=$(awk '/^ours +LayerWriter/ {for (i=1;i<=NF;i++) if ($i=="MB/s") print $(i-1)}' "$work/compression.txt")
+  go_mbs=$(awk '/^baseline/ {for (i=1;i<=NF;i++) if ($i=="MB/s") print $(i-1)}' "$work/compression.txt")
+  record packing.ratio "${speed:-nan}"; record packing.mbs "${ours_mbs:-nan}"; record packing.go_mbs "${go_mbs:-nan}"
+fi
+
+if [[ $skip != *,memory,* ]]; then
+  echo "memory: building huge (1 GiB closure) in a fresh registry" >&2
+  start silo "$work/huge"
+  curl -sf -o /dev/null -H "$accept" "http://127.0.0.1:$port/v2/huge/manifests/latest"
+  record rss.mib "$(( $(rss_kib "$pid") / 1024 ))"
+  stop "$pid"
+  rm -rf "$work/huge"
+fi
+
+m() { median_of "$1"; }
+fmt() { if [ "$2" = nan ]; then echo "–"; else printf "$1" "$2"; fi; }
+verdict() { # value op goal
+  [ "$1" = nan ] && { echo "not measured"; return; }
+  if [ "$(echo "$1 $2 $3" | bc -l)" = 1 ]; then echo "met"; else echo "NOT met"; fi
+}
+echo
+echo "bench/serve: median of $runs runs on $(nproc) cores; ratios are medians of same-run pairs; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-44s %14s %14s %8s %s\n' measure registry nginx ratio goal
+row() { # label key goal-op goal [p99-goal]
+  local label=$1 key=$2 op=$3 goal=$4 p99goal=${5:-}
+  local r rp n np ratio v
+  r=$(m "$key.rps"); rp=$(m "$key.p99"); n=$(m "$key.nginx_rps"); np=$(m "$key.nginx_p99"); ratio=$(m "$key.ratio")
+  [ "$r" = nan ] && return
+  v=$(verdict "$ratio" "$op" "$goal")
+  if [ -n "$p99goal" ] && [ "$v" = met ]; then v=$(verdict "$rp" "<" "$p99goal"); fi
+  printf '%-44s %6.0f/s %5.2fms %6.0f/s %5.2fms %6.2fx  %s %s%s: %s\n' "$label" "$r" "$rp" "$n" "$np" "$ratio" "$op" "$goal" "${p99goal:+, p99 < ${p99goal} ms}" "$v"
+}
+row "manifest by tag, first 8 s, single" single.tag.early ">=" 0.35
+row "manifest by digest, first 8 s, single" single.digest.early ">=" 0.35
+row "manifest by tag, warm, single" single.tag.warm ">=" 0.6 2
+row "manifest by digest, warm, single" single.digest.warm ">=" 0.6 2
+row "manifest by tag, first 8 s, frontend" frontend.tag.early ">=" 0.35
+row "manifest by digest, first 8 s, frontend" frontend.digest.early ">=" 0.35
+row "manifest by tag, warm, frontend" frontend.tag.warm ">=" 0.6 2
+row "manifest by digest, warm, frontend" frontend.digest.warm ">=" 0.6 2
+for b in 1 16; do
+  r=$(m "blob.$b.mbs"); [ "$r" = nan ] && continue
+  printf '%-44s %9.0f MB/s %9.0f MB/s %6.2fx  >= 0.9: %s\n' "blob GET, $b stream(s)" "$r" "$(m "blob.$b.nginx_mbs")" "$(m "blob.$b.ratio")" "$(verdict "$(m "blob.$b.ratio")" ">=" 0.9)"
+done
+if [ "$(m cold.s)" != nan ]; then
+  printf '%-44s %12.2f s %10.2f s %6.2fx  <= 0.33: %s\n' "cold pull of big (67 MB) vs tar|gzip -6|sha256" "$(m cold.s)" "$(m cold.pipeline_s)" "$(m cold.ratio)" "$(verdict "$(m cold.ratio)" "<=" 0.33)"
+  echo "  stages of the median cold pull (seconds): $stages"
+fi
+if [ "$(m packing.ratio)" != nan ]; then
+  printf '%-44s %9s MB/s %9s MB/s %6sx  >= 4: %s (ratio of medians, bench/compression)\n' "packing vs the Go packer" "$(m packing.mbs)" "$(m packing.go_mbs)" "$(m packing.ratio)" "$(verdict "$(m packing.ratio)" ">=" 4)"
+fi
+if [ "$(m rss.mib)" != nan ]; then
+  printf '%-44s %12s MiB %27s  <= 400 MB: %s\n' "peak RSS after building huge (1 GiB closure)" "$(m rss.mib)" "" "$(verdict "$(m rss.mib) * 1048576 / 1000000" "<=" 400)"
+fi

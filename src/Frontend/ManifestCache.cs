@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Nixery.Frontend;
+
+/// <summary>
+/// Warm manifests without grain calls, in every process that serves the
+/// registry API (silo or separate frontend).
+///
+/// By digest: a manifest never changes, so it is kept until evicted. By tag:
+/// the image a tag resolved to is kept for as long as the package source
+/// says a resolution holds (for ever for a pinned commit, the refresh
+/// interval for a path, branch or channel, and at most
+/// <see cref="MaxLifetime"/>), and once that has passed it is still served
+/// while one background lookup asks the resolver and the image's grain
+/// again, as the resolver itself does. That lookup is also what records the
+/// pull in the grain, so garbage collection still sees the image in use.
+///
+/// Nothing is served unless the cache has confirmed, less than
+/// <see cref="ICacheEpochGrain.Validity"/> ago, that the cluster is in the
+/// epoch the entry was filled in and that no collection is sweeping blobs;
+/// see <see cref="ICacheEpochGrain"/> for why that means a manifest whose
+/// blobs were collected is never served. When the cluster cannot be asked,
+/// every request takes the slow path, exactly as without a cache.
+/// </summary>
+public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILogger<ManifestCache> logger)
+{
+    /// <summary>Entries per map (tags, digests): manifests are a few KiB, so this bounds memory to tens of MiB.</summary>
+    public const int Capacity = 10_000;
+
+    /// <summary>
+    /// Longest time a tag is answered without asking its grain: well under
+    /// the hour after which a grain records a pull again, so an image in use
+    /// is never expired by garbage collection for looking unused.
+    /// </summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long to wait before refreshing again after a refresh could not reach the cluster.</summary>
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<Digest, DigestEntry> _digests = new();
+    private readonly ConcurrentDictionary<TagKey, TagEntry> _tags = new();
+    private int _digestCount;
+    private int _tagCount;
+    private Confirmation? _confirmation;
+    private int _polling;
+
+    public bool TryGet(Digest digest, out PreparedManifest manifest)
+    {
+        manifest = null!;
+        if (!_digests.TryGetValue(digest, out var entry) || !Serves(entry.Epoch)) return false;
+        manifest = entry.Manifest;
+        return true;
+    }
+
+    public bool TryGet(string name, string tag, out PreparedImage image)
+    {
+        image = null!;
+        if (!_tags.TryGetValue(new TagKey(name, tag), out var entry) || !Serves(entry.Epoch)) return false;
+        if (Stopwatch.GetTimestamp() >= Volatile.Read(ref entry.FreshUntil) && Interlocked.Exchange(ref entry.Refreshing, 1) == 0)
+            _ = RefreshAsync(new TagKey(name, tag), entry);
+        image = entry.Image;
+        return true;
+    }
+
+    /// <summary>
+    /// The epoch to file what is about to be read from the cluster or storage
+    /// under, asked for before reading; null when nothing may be cached now
+    /// (a sweep is open, or the cluster cannot be asked).
+    /// </summary>
+    public async ValueTask<long?> EpochForFillAsync()
+    {
+        var confirmation = Volatile.Read(ref _confirmation);
+        if (confirmation is null || Stopwatch.GetElapsedTime(confirmation.SentAt) > ICacheEpochGrain.PollInterval)
+            confirmation = await PollAsync() ?? confirmation;
+        if (confirmation is null || confirmation.Epoch.Sweeping || Stopwatch.GetElapsedTime(confirmation.SentAt) > ICacheEpochGrain.Validity)
+            return null;
+        return confirmation.Epoch.Number;
+    }
+
+    public void Add(PreparedManifest manifest, long epoch)
+    {
+        if (_digests.TryAdd(manifest.Digest, new DigestEntry(manifest, epoch)))
+        {
+            if (Interlocked.Increment(ref _digestCount) > Capacity) Evict(_digests, ref _digestCount);
+        }
+        else
+        {
+            _digests[manifest.Digest] = new DigestEntry(manifest, epoch);
+        }
+    }
+
+    /// <summary>Files an image found by tag; a lifetime of zero (the source is asked on every request) caches nothing.</summary>
+    public void Add(string name, string tag, PreparedImage image, TimeSpan lifetime, long epoch)
+    {
+        if (lifetime <= TimeSpan.Zero) return;
+        Add(image.Docker, epoch);
+        Add(image.Oci, epoch);
+        var entry = new TagEntry(image, epoch, FreshUntil(lifetime));
+        if (_tags.TryAdd(new TagKey(name, tag), entry))
+        {
+            if (Interlocked.Increment(ref _tagCount) > Capacity) Evict(_tags, ref _tagCount);
+        }
+        else
+        {
+            _tags[new TagKey(name, tag)] = entry;
+        }
+    }
+
+    private bool Serves(long epoch)
+    {
+        var confirmation = Volatile.Read(ref _confirmation);
+        if (confirmation is null) return false;
+        var age = Stopwatch.GetElapsedTime(confirmation.SentAt);
+        if (age > ICacheEpochGrain.PollInterval) StartPoll();
+        return !confirmation.Epoch.Sweeping && confirmation.Epoch.Number == epoch && age <= ICacheEpochGrain.Validity;
+    }
+
+    private void StartPoll()
+    {
+        if (Volatile.Read(ref _polling) == 0) _ = PollAsync();
+    }
+
+    /// <summary>Asks the cluster for its epoch; one question at a time, the others reuse the last answer.</summary>
+    private async Task<Confirmation?> PollAsync()
+    {
+        if (Interlocked.Exchange(ref _polling, 1) == 1) return null;
+        try
+        {
+            // The time the question was sent, not answered: the answer may have been true only until then.
+            var sent = Stopwatch.GetTimestamp();
+            var epoch = await grains.GetGrain<ICacheEpochGrain>(0).Current();
+            var confirmation = new Confirmation(epoch, sent);
+            Volatile.Write(ref _confirmation, confirmation);
+            return confirmation;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "the cache epoch could not be confirmed");
+            return null;
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    private async Task RefreshAsync(TagKey key, TagEntry entry)
+    {
+        try
+        {
+            var epoch = await EpochForFillAsync();
+            var found = await lookup.FindAsync(key.Name, key.Tag, CancellationToken.None);
+            if (found.Image is { } image)
+            {
+                var prepared = image.Docker.Digest == entry.Image.Docker.Digest && image.Oci.Digest == entry.Image.Oci.Digest
+                    ? entry.Image
+                    : new PreparedImage(image);
+                if (epoch is { } number && found.Lifetime > TimeSpan.Zero) Add(key.Name, key.Tag, prepared, found.Lifetime, number);
+                else Remove(key, entry);
+            }
+            else
+            {
+                // The tag no longer gives an image (the source moved to a revision that fails, or a
+                // tag was removed): the next request takes the slow path and reports why.
+                Remove(key, entry);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "refreshing {Name}:{Tag} failed", key.Name, key.Tag);
+            Volatile.Write(ref entry.FreshUntil, FreshUntil(RetryAfterFailure));
+        }
+        finally
+        {
+            Volatile.Write(ref entry.Refreshing, 0);
+        }
+    }
+
+    private void Remove(TagKey key, TagEntry entry)
+    {
+        if (_tags.TryRemove(new KeyValuePair<TagKey, TagEntry>(key, entry))) Interlocked.Decrement(ref _tagCount);
+    }
+
+    private static long FreshUntil(TimeSpan lifetime)
+    {
+        if (lifetime > MaxLifetime) lifetime = MaxLifetime;
+        return Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>Drops about a tenth of the entries, whichever come first: cheap, and no bookkeeping on the hit path.</summary>
+    private static void Evict<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map, ref int count) where TKey : notnull
+    {
+        var excess = Volatile.Read(ref count) - Capacity + Capacity / 10;
+        foreach (var key in map.Keys)
+        {
+            if (excess-- <= 0) break;
+            if (map.TryRemove(key, out _)) Interlocked.Decrement(ref count);
+        }
+    }
+
+    private readonly record struct TagKey(string Name, string Tag);
+
+    private sealed record DigestEntry(PreparedManifest Manifest, long Epoch);
+
+    private sealed class TagEntry(PreparedImage image, long epoch, long freshUntil)
+    {
+        public PreparedImage Image { get; } = image;
+        public long Epoch { get; } = epoch;
+        public long FreshUntil = freshUntil;
+        public int Refreshing;
+    }
+
+    private sealed record Confirmation(CacheEpoch Epoch, long SentAt);
+}
