@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Nixery.EndToEnd.Tests.Support;
 using Nixery.Manifests;
 using Nixery.Sbom;
-using Nixery.Tests.Sbom;
 
 namespace Nixery.EndToEnd.Tests;
 
@@ -97,7 +96,7 @@ public class SbomTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
         var index = JsonNode.Parse(await http.GetStringAsync($"/v2/{Name}/referrers/{subject}"))!;
         var artifact = JsonNode.Parse(await http.GetStringAsync($"/v2/{Name}/manifests/{index["manifests"]![0]!["digest"]}"))!;
         var sbomBytes = await http.GetByteArrayAsync($"/v2/{Name}/blobs/{artifact["layers"]![0]!["digest"]}");
-        Assert.Empty(SpdxDocumentTests.SchemaProblems(sbomBytes));
+        Assert.Empty(SpdxSchema.Problems(sbomBytes));
         var sbom = JsonNode.Parse(sbomBytes)!;
 
         // What Nix says, asked independently: the packages' outputs, then their closure.
