@@ -13,7 +13,7 @@ namespace Nixery.Frontend;
 /// every caller; a digest is served from storage, exactly as stored. Both
 /// are answered from the <see cref="ManifestCache"/> when it may.
 /// </summary>
-public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, IBlobStore store, ILogger<ManifestEndpoint> logger)
+public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, ColdBuildLimiter coldBuilds, IBlobStore store, ILogger<ManifestEndpoint> logger)
 {
     /// <summary>Manifests of ours are a few KiB; anything larger is not one.</summary>
     private const long MaxManifestSize = 4 * 1024 * 1024;
@@ -31,13 +31,19 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, IB
         var epoch = await cache.EpochForFillAsync();
         var resolved = await lookup.ResolveAsync(route.Name, route.Reference);
         if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
-        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !await lookup.ExistsAsync(resolved.Request))
+        var exists = await lookup.ExistsAsync(resolved.Request);
+        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !exists)
         {
             var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
             return permission.Anonymous
                 ? RegistryError.Unauthorized(message + "; sign in to build it",
                     context.RequestServices.GetRequiredService<RegistryAccess>().Challenge(context.Request, Access.ResourceScope.PullOf(route.Name)))
                 : RegistryError.Denied(message, new { name = route.Name, tag = route.Reference });
+        }
+        if (!exists && !coldBuilds.TryStart(context.Connection.RemoteIpAddress))
+        {
+            return RegistryError.TooManyRequests(
+                $"this client started more than {coldBuilds.PerMinute} builds in a minute (NIXERY_COLD_BUILDS_PER_CLIENT); try again later");
         }
         var found = await lookup.AwaitAsync(resolved, context.RequestAborted);
         if (found.Image is not { } image) return ErrorFor(found.Error!, route);
@@ -73,6 +79,10 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, IB
                 // The image cannot exist as asked; clients show the message,
                 // which names the failed derivation and its log.
                 return RegistryError.ManifestUnknown($"image build failed: {error.Message}", detail);
+            case BuildErrorKind.Busy:
+                return RegistryError.TooManyRequests(error.Message);
+            case BuildErrorKind.TooLarge:
+                return RegistryError.Denied(error.Message, detail);
             case BuildErrorKind.TimedOut:
             case BuildErrorKind.SourceUnavailable:
                 return RegistryError.Unavailable(error.Message);

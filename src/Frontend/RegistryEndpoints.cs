@@ -22,6 +22,8 @@ public static class RegistryEndpoints
         services.AddSingleton<ImageLookup>();
         services.AddSingleton<ManifestCache>();
         services.AddSingleton<ManifestEndpoint>();
+        services.AddSingleton(sp => new ColdBuildLimiter(
+            Hosting.RegistryHost.Registry(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()).ColdBuildsPerClient));
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
         services.AddSingleton<TokenEndpoint>();

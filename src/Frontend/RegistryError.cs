@@ -33,6 +33,11 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
     /// <summary>Errors of the registry itself, not of the request: "UNKNOWN" as distribution uses it.</summary>
     public static RegistryError Internal(string message) => new(StatusCodes.Status500InternalServerError, "UNKNOWN", message);
 
+    /// <summary>Too much work asked for at once: the client may retry after <see cref="RetryAfterSeconds"/>.</summary>
+    public static RegistryError TooManyRequests(string message) => new(StatusCodes.Status429TooManyRequests, "TOOMANYREQUESTS", message);
+
+    public const int RetryAfterSeconds = 30;
+
     public static RegistryError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "UNKNOWN", message);
 
     /// <summary>The <c>WWW-Authenticate</c> value of a 401.</summary>
@@ -44,7 +49,8 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
         if (Challenge is not null) context.Response.Headers.WWWAuthenticate = Challenge;
         context.Response.ContentType = MediaTypes.Json;
         if (Status == StatusCodes.Status405MethodNotAllowed) context.Response.Headers.Allow = "GET, HEAD";
-        if (Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "30";
+        if (Status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             errors = new[] { new { code = Code, message = Redaction.Text(Message), detail = Detail } },

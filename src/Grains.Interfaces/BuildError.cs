@@ -17,6 +17,10 @@ public enum BuildErrorKind
     Internal = 5,
     /// <summary>The tag names no revision of the package source.</summary>
     UnknownRevision = 6,
+    /// <summary>More builds wait than the registry queues (NIXERY_MAX_QUEUED_BUILDS): try again later.</summary>
+    Busy = 7,
+    /// <summary>The image asks for more than the registry builds (NIXERY_MAX_PACKAGES, NIXERY_MAX_IMAGE_SIZE).</summary>
+    TooLarge = 8,
 }
 
 /// <summary>Why an image could not be built, in words meant for the person who pulled it.</summary>

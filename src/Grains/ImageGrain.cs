@@ -31,6 +31,13 @@ public sealed class ImageGrain(
     RegistryMetrics metrics,
     ILogger<ImageGrain> logger) : Grain, IImageGrain
 {
+    /// <summary>A malformed key fails the activation, before any method touches storage or the file system.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        GrainKeyGuard.Require(this.GetPrimaryKeyString());
+        return base.OnActivateAsync(cancellationToken);
+    }
+
     private readonly SharedBuild<ImageResult> _build = new();
     private readonly FailureBackoff _failure = new(policy.Value.FailureBackoff, clock);
     private bool _blobsVerified;

@@ -20,6 +20,13 @@ public sealed class LayerGrain(
     RegistryMetrics metrics,
     ILogger<LayerGrain> logger) : Grain, ILayerGrain
 {
+    /// <summary>A malformed key fails the activation, before any method touches storage or the file system.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        GrainKeyGuard.Require(this.GetPrimaryKeyString());
+        return base.OnActivateAsync(cancellationToken);
+    }
+
     private readonly SharedBuild<LayerResult> _build = new();
 
     public async Task<LayerResult?> Await(LayerSpec spec, TimeSpan maxWait, CancellationToken cancellation)

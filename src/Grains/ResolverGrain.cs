@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Nixery.Images;
 using Nixery.Metrics;
 using Nixery.Naming;
@@ -11,7 +12,7 @@ namespace Nixery;
 /// state, no single owner, as many activations as there are callers.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, ImageRecipe recipe, RegistryMetrics metrics) : Grain, IResolverGrain
+public sealed class ResolverGrain(ImageNameParser names, IOptions<NamingOptions> naming, IPackageSource source, ImageRecipe recipe, RegistryMetrics metrics) : Grain, IResolverGrain
 {
     public async Task<ResolvedImage> Resolve(string repository, string tag)
     {
@@ -21,6 +22,12 @@ public sealed class ResolverGrain(ImageNameParser names, IPackageSource source, 
             return new ResolvedImage(null, BuildError.Of(BuildErrorKind.UnknownRevision, $"invalid tag '{tag}'"));
 
         var selection = names.Parse(repository);
+        // Refused before the tag is resolved: an oversized name costs no source work.
+        if (selection.Packages.Count > naming.Value.MaxPackages)
+        {
+            return new ResolvedImage(null, BuildError.Of(BuildErrorKind.TooLarge,
+                $"the image asks for {selection.Packages.Count} packages, more than {naming.Value.MaxPackages} (NIXERY_MAX_PACKAGES)"));
+        }
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -23,6 +23,29 @@ public abstract class ClusterContract<TCluster>(TCluster cluster, ITestOutputHel
         Assert.Equal("Hello, world!\n", await Shell.RunAsync("chroot", work.Combine("bundle", "rootfs"), "/bin/hello"));
     }
 
+    /// <summary>
+    /// The silo that receives a pull resolves its tag, the image grain may
+    /// live on the other silo, and each silo has its own store: whatever the
+    /// build needs must be made where it runs (issue 8).
+    /// </summary>
+    [Fact]
+    public async Task Images_pulled_through_either_silo_build_wherever_their_grain_lives()
+    {
+        cluster.Packages.Resalt();
+        string[][] images = [["hello"], ["jq"], ["curl"], ["hello", "jq"], ["hello", "curl"], ["jq", "curl"]];
+        for (var i = 0; i < images.Length; i++)
+        {
+            using var http = cluster.Silos[i % cluster.Silos.Length].Http();
+            var name = string.Join('/', images[i]);
+            using var response = await http.SendAsync(HttpMethod.Get, $"/v2/{name}/manifests/latest", MediaTypes.DockerManifest);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{name} through silo {i % cluster.Silos.Length}: {(int)response.StatusCode} {body}");
+            var manifest = System.Text.Encoding.UTF8.GetBytes(body);
+            foreach (var blob in RegistryClient.LayerDigests(manifest).Append(RegistryClient.ConfigDigest(manifest)))
+                Assert.Equal(blob, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await http.GetByteArrayAsync($"/v2/{name}/blobs/{blob}"))));
+        }
+    }
+
     [Fact]
     public async Task Fifty_concurrent_cold_pulls_through_every_process_cause_one_nix_build()
     {

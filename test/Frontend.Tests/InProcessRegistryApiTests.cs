@@ -12,4 +12,25 @@ public class InProcessRegistryApiTests(RegistryCluster registry) : RegistryApiCo
         Assert.Equal(ImageState.Built, status.State);
         return status.Builds;
     }
+
+    /// <summary>
+    /// Any peer of the cluster can name a grain; a key that is not a hash
+    /// must not reach the file system (GC roots are directories named by key).
+    /// </summary>
+    [Fact]
+    public async Task Grains_with_keys_that_are_not_hashes_refuse_every_call_and_delete_nothing()
+    {
+        var victim = Path.Combine(registry.StoragePath, "victim");
+        Directory.CreateDirectory(victim);
+        await File.WriteAllTextAsync(Path.Combine(victim, "keep"), "precious");
+        var grains = registry.Cluster.Client;
+
+        foreach (var key in new[] { "../victim", "..", "gcroots/../victim", new string('A', 64) })
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IImageGrain>(key).Expire(DateTimeOffset.MaxValue));
+            await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IImageGrain>(key).Status());
+            await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<ILayerGrain>(key).Await(new LayerSpec(["/nix/store/x"]), TimeSpan.FromSeconds(1), CancellationToken.None));
+        }
+        Assert.Equal("precious", await File.ReadAllTextAsync(Path.Combine(victim, "keep")));
+    }
 }

@@ -31,6 +31,18 @@ public abstract class RegistryApiContract
     }
 
     [Fact]
+    public async Task An_image_of_more_packages_than_allowed_is_denied_naming_the_limit()
+    {
+        // 64 names plus the two default packages: over NIXERY_MAX_PACKAGES' default of 64.
+        var name = string.Join('/', Enumerable.Range(0, 64).Select(i => $"p{i}"));
+        using var response = await Http.GetAsync($"/v2/{name}/manifests/latest");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var (code, message) = await response.ErrorAsync();
+        Assert.Equal("DENIED", code);
+        Assert.Contains("NIXERY_MAX_PACKAGES", message);
+    }
+
+    [Fact]
     public async Task The_base_endpoint_answers_with_the_api_version()
     {
         foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })

@@ -12,7 +12,7 @@ public static class GcRoots
 
     public static bool Release(string gcRootsPath, string imageKey)
     {
-        var directory = Path.Combine(gcRootsPath, imageKey);
+        var directory = Path.Combine(gcRootsPath, Images.GrainKeyGuard.Require(imageKey));
         if (!Directory.Exists(directory)) return false;
         Directory.Delete(directory, recursive: true);
         return true;
@@ -26,7 +26,7 @@ public static class GcRoots
         foreach (var directory in Directory.EnumerateDirectories(gcRootsPath))
         {
             var key = Path.GetFileName(directory);
-            if (key == SourcesFolder || keptImages.Contains(key)) continue;
+            if (!Images.GrainKeyGuard.IsWellFormed(key) || keptImages.Contains(key)) continue;
             if (now - Directory.GetLastWriteTimeUtc(directory) < grace) continue;
             Directory.Delete(directory, recursive: true);
             released++;

@@ -65,12 +65,13 @@ public static class NixeryServices
         {
             options.ShellPackages = ListOr(configuration.GetSection("Nixery:Naming:ShellPackages"), options.ShellPackages);
             options.DefaultPackages = ListOr(configuration.GetSection("Nixery:Naming:DefaultPackages"), options.DefaultPackages);
+            options.MaxPackages = configuration.GetValue("Nixery:Naming:MaxPackages", options.MaxPackages);
         });
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<NixBuilder>();
-        services.AddSingleton<IClosureBuilder>(sp => sp.GetRequiredService<NixBuilder>());
+        services.AddSingleton<IClosureBuilder, SiloClosureBuilder>();
         services.AddSingleton<BuildSlots>();
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
         services.AddSingleton<SourceImporter>();
@@ -86,6 +87,7 @@ public static class NixeryServices
             if (!string.IsNullOrWhiteSpace(source.Repository)) return ActivatorUtilities.CreateInstance<GitPackageSource>(sp);
             return ActivatorUtilities.CreateInstance<PathPackageSource>(sp);
         });
+        services.AddSingleton<RevisionImports>();
         services.AddSingleton(popularity);
         services.AddSingleton(sp => new LayeringStrategies().Resolve(sp.GetRequiredService<IOptions<LayeringOptions>>().Value.Strategy));
         services.AddSingleton<ImageRecipe>();

@@ -9,5 +9,8 @@ public sealed class RegistryOptions
     /// <summary><c>NIXERY_LOG_FORMAT</c>: <c>text</c> or <c>json</c>.</summary>
     public string LogFormat { get; set; } = "text";
 
+    /// <summary><c>NIXERY_COLD_BUILDS_PER_CLIENT</c>: builds one client address may start per minute; 0: no limit.</summary>
+    public int ColdBuildsPerClient { get; set; } = 120;
+
     public bool JsonLogs => LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase);
 }

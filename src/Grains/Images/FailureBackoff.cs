@@ -16,7 +16,11 @@ public sealed class FailureBackoff(TimeSpan backoff, TimeProvider clock)
     /// <summary>The last failure while it is still the answer, else null.</summary>
     public BuildError? Active => _last is { } last && clock.GetUtcNow() - last.At < backoff ? last.Error : null;
 
-    public void Failed(BuildError error) => _last = (error, clock.GetUtcNow());
+    /// <summary>Records a failure; a busy registry is no property of the image and is not repeated as its answer.</summary>
+    public void Failed(BuildError error)
+    {
+        if (error.Kind != BuildErrorKind.Busy) _last = (error, clock.GetUtcNow());
+    }
 
     public void Clear() => _last = null;
 }

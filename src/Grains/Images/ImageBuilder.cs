@@ -42,6 +42,14 @@ public sealed class ImageBuilder(
                 key, request.Packages, request.Platform.NixSystem, request.Source.Id);
             build = await RunNixAsync(request, GcRoot(key), cancellation);
         }
+        // Checked before anything is packed or stored: Nix reports sizes only once it has built.
+        var size = build.Graph.Paths.Values.Sum(p => p.NarSize);
+        var limit = nixOptions.Value.MaxImageSizeMegabytes * 1024 * 1024;
+        if (size > limit)
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.TooLarge,
+                $"the image's closure is {size / (1024 * 1024)} MiB, more than {nixOptions.Value.MaxImageSizeMegabytes} MiB (NIXERY_MAX_IMAGE_SIZE)"));
+        }
 
         var started = Stopwatch.GetTimestamp();
         var groups = layering.Group(build.Graph, new LayeringContext(layeringOptions.Value.Budget, popularity.Popularity));

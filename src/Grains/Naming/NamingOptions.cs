@@ -8,4 +8,7 @@ public sealed class NamingOptions
 
     /// <summary>Packages added to every image, as Nixery adds cacert and iana-etc.</summary>
     public List<string> DefaultPackages { get; set; } = ["cacert", "iana-etc"];
+
+    /// <summary><c>NIXERY_MAX_PACKAGES</c>: packages one image may ask for, the added ones included.</summary>
+    public int MaxPackages { get; set; } = 64;
 }

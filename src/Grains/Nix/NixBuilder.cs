@@ -67,6 +67,10 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         return JsonSerializer.Deserialize<string>(result.Output) ?? throw new InvalidOperationException("nix-instantiate printed no path");
     }
 
+    /// <summary>Whether <paramref name="storePath"/> exists in this silo's store.</summary>
+    public async Task<bool> IsValidAsync(string storePath, CancellationToken cancellation) =>
+        (await RunAsync("nix-store", ["--check-validity", storePath], cancellation)).Succeeded;
+
     /// <summary>Every derivation of a package set (see list-packages.nix), as attribute path and .drv.</summary>
     public async Task<IReadOnlyList<(string Name, string DrvPath)>> ListPackagesAsync(SourceRevision source, Platform platform, CancellationToken cancellation)
     {

@@ -24,6 +24,16 @@ public sealed class NixOptions
     /// <summary>Nix builds this silo runs at once; more wait their turn.</summary>
     public int MaxConcurrentBuilds { get; set; } = 4;
 
+    /// <summary>
+    /// <c>NIXERY_MAX_QUEUED_BUILDS</c>: builds that may wait for a slot on one
+    /// silo; beyond that a pull is refused with 429 instead of queueing work
+    /// without bound.
+    /// </summary>
+    public int MaxQueuedBuilds { get; set; } = 64;
+
+    /// <summary><c>NIXERY_MAX_IMAGE_SIZE</c>: MiB of store paths (NAR sizes of the runtime closure) one image may hold.</summary>
+    public long MaxImageSizeMegabytes { get; set; } = 10240;
+
     /// <summary><c>NIXERY_SANDBOX</c>: <c>auto</c> (when the host can create the sandbox's namespaces), <c>true</c> or <c>false</c>.</summary>
     public string Sandbox { get; set; } = NixConfinement.Auto;
 

@@ -48,6 +48,19 @@ public sealed partial class ChannelPackageSource : IPackageSource
         return channel.Revision.GetAsync(token => FetchAsync(channel, token), cancellation);
     }
 
+    /// <summary>
+    /// Fetched afresh, without this silo's ETag: the store lacks the tree a
+    /// cached revision names. A channel that moved since another silo
+    /// resolved it gives a different tree, which the caller refuses.
+    /// </summary>
+    public async Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation)
+    {
+        var name = revision.Origin ?? throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision, "the revision does not name its channel"));
+        if (Refusal(name) is { } refusal) throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision, refusal));
+        var channel = new Channel(name, new ExpiringSingleFlight<SourceRevision>(TimeSpan.Zero, _clock));
+        return await FetchAsync(channel, cancellation);
+    }
+
     public TimeSpan LifetimeOf(string tag) =>
         IsCommit().IsMatch(tag == PathPackageSource.LatestTag ? _options.Channel! : tag) ? Forever : _options.Refresh;
 
@@ -74,7 +87,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
             case TarballFetcher.Outcome.Unpacked unpacked:
                 try
                 {
-                    var revision = await _importer.ImportAsync("channel", null, TopDirectory(unpacked.Directory), cancellation);
+                    var revision = await _importer.ImportAsync("channel", null, TopDirectory(unpacked.Directory), cancellation, origin: channel.Name);
                     (channel.Current, channel.ETag) = (revision, unpacked.ETag);
                     return revision;
                 }

@@ -67,6 +67,25 @@ public sealed partial class GitPackageSource : IPackageSource
         return await _commits.GetOrAdd(commit, c => new Lazy<Task<SourceRevision>>(() => ImportAsync(c))).Value.WaitAsync(cancellation);
     }
 
+    public async Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation)
+    {
+        await _refs.GetAsync(FetchAsync, cancellation);
+        if (await _mirror.CommitOfAsync(revision.Id, cancellation) is null)
+        {
+            // Resolved on a silo that fetched more recently than this one.
+            await _mirror.FetchAsync(cancellation);
+            if (await _mirror.CommitOfAsync(revision.Id, cancellation) is null)
+                throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision, $"{_mirror.Url} has no commit '{revision.Id}'"));
+        }
+        // Held to this silo's policy too: the revision came from a peer.
+        if (!await IsTrustedAsync(revision.Id, cancellation))
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
+                $"commit {revision.Id} of {_mirror.Url} is on no branch or tag allowed by NIXERY_ALLOWED_REFS ({_allowed})"));
+        }
+        return await ExportAsync(revision.Id);
+    }
+
     /// <summary>A full commit hash names one revision for ever; a branch, a tag or <c>latest</c> may move.</summary>
     public TimeSpan LifetimeOf(string tag) =>
         tag.Length == 40 && IsHash().IsMatch(tag) ? ChannelPackageSource.Forever : _options.Refresh;
@@ -105,17 +124,25 @@ public sealed partial class GitPackageSource : IPackageSource
 
     private async Task<SourceRevision> ImportAsync(string commit)
     {
-        var target = Path.Combine(_exports, $"{commit}-{Guid.NewGuid():N}");
         try
         {
-            await _mirror.ExportAsync(commit, target, CancellationToken.None);
-            return await _importer.ImportAsync("git", commit, target, CancellationToken.None);
+            return await ExportAsync(commit);
         }
         catch
         {
             // Not cached: the next request tries again.
             _commits.TryRemove(commit, out _);
             throw;
+        }
+    }
+
+    private async Task<SourceRevision> ExportAsync(string commit)
+    {
+        var target = Path.Combine(_exports, $"{commit}-{Guid.NewGuid():N}");
+        try
+        {
+            await _mirror.ExportAsync(commit, target, CancellationToken.None);
+            return await _importer.ImportAsync("git", commit, target, CancellationToken.None);
         }
         finally
         {

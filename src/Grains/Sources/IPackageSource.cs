@@ -7,6 +7,13 @@ public interface IPackageSource
     Task<SourceRevision> ResolveAsync(string tag, CancellationToken cancellation);
 
     /// <summary>
+    /// Imports <paramref name="revision"/> (resolved here or on another silo)
+    /// into this silo's store again, from where it came; returns the revision
+    /// as imported here, whose store path differs if the content did.
+    /// </summary>
+    Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation);
+
+    /// <summary>
     /// How long a resolution of <paramref name="tag"/> may be reused before the
     /// source is asked again: forever for a pinned commit, the refresh
     /// interval (<c>NIXERY_SOURCE_REFRESH</c>) for anything that can move.

@@ -26,6 +26,8 @@ public sealed class PathPackageSource(SourceImporter importer, IOptions<SourceOp
         return _revision.GetAsync(ImportAsync, cancellation);
     }
 
+    public Task<SourceRevision> RestoreAsync(SourceRevision revision, CancellationToken cancellation) => ImportAsync(cancellation);
+
     public TimeSpan LifetimeOf(string tag) => options.Value.Refresh;
 
     public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) => Task.FromResult<IReadOnlyList<string>>([LatestTag]);

@@ -16,11 +16,19 @@ public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options)
 {
     /// <param name="kind">"path", "git" or "channel": part of every image key.</param>
     /// <param name="id">The revision's identity when it has one of its own (a commit); else the content hash.</param>
-    public async Task<SourceRevision> ImportAsync(string kind, string? id, string directory, CancellationToken cancellation)
+    /// <param name="origin">See <see cref="SourceRevision.Origin"/>.</param>
+    public async Task<SourceRevision> ImportAsync(string kind, string? id, string directory, CancellationToken cancellation, string? origin = null)
     {
         var storePath = await nix.ImportPathAsync(directory, cancellation);
         await nix.AddRootAsync(storePath, Path.Combine(options.Value.GcRootsPath, Collection.GcRoots.SourcesFolder, kind), cancellation);
         var hash = Path.GetFileName(storePath).Split('-', 2)[0];
-        return new SourceRevision(kind, id ?? hash, JsonSerializer.Serialize(new { type = "path", path = storePath }));
+        return new SourceRevision(kind, id ?? hash, JsonSerializer.Serialize(new { type = "path", path = storePath }), origin);
+    }
+
+    /// <summary>The store path a revision's selector imports.</summary>
+    public static string StorePathOf(SourceRevision revision)
+    {
+        using var source = JsonDocument.Parse(revision.NixSource);
+        return source.RootElement.GetProperty("path").GetString() ?? throw new FormatException("the revision names no store path");
     }
 }

@@ -5,9 +5,11 @@ namespace Nixery.EndToEnd.Tests.Support;
 
 /// <summary>
 /// A registry cluster of real processes: two silos and a separate frontend,
-/// joined through a real membership store, sharing one storage directory and
-/// this machine's Nix store, building from a salted demo package set. Nix
-/// builds are counted by a wrapper on the processes' PATH.
+/// joined through a real membership store, sharing one storage directory,
+/// building from a salted demo package set. Each silo has a private,
+/// initially empty Nix store, as each pod of a deployment has, so a build
+/// that relies on a store path another silo made fails here as it would
+/// there. Nix builds are counted by a wrapper on the processes' PATH.
 /// </summary>
 public abstract class ProcessCluster : IAsyncLifetime
 {
@@ -40,7 +42,7 @@ public abstract class ProcessCluster : IAsyncLifetime
         AddEnvironment(environment);
         // One after the other: silos started at the same moment contend on
         // the membership table and take seconds longer to join.
-        Silos = [new RegistryProcess(_storage.Path, environment), new RegistryProcess(_storage.Path, environment)];
+        Silos = [new RegistryProcess(_storage.Path, environment, privateNixStore: true), new RegistryProcess(_storage.Path, environment, privateNixStore: true)];
         foreach (var silo in Silos) await silo.StartAsync();
         Frontend = new RegistryProcess(_storage.Path, environment, project: "Frontend");
         await Frontend.StartAsync();

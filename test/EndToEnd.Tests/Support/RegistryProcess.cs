@@ -7,7 +7,10 @@ namespace Nixery.EndToEnd.Tests.Support;
 /// <summary>
 /// The real registry: the Silo executable, as `scripts/run` starts it, on
 /// free ports, with the demo package set and its own storage directory.
-/// It can be stopped and started again on the same storage.
+/// It can be stopped and started again on the same storage. With a private
+/// Nix store it runs as a pod does: in its own mount namespace, where an
+/// initially empty directory is mounted on /nix (real Nix initialises the
+/// store on first use), so it sees no store path another process made.
 /// </summary>
 public sealed class RegistryProcess : IAsyncDisposable
 {
@@ -19,11 +22,13 @@ public sealed class RegistryProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string>? _overrides;
     private readonly PortLease[] _ports;
     private readonly string _project;
+    private readonly TemporaryDirectory? _nix;
 
-    public RegistryProcess(string storagePath, IReadOnlyDictionary<string, string>? environment = null, string project = "Silo")
+    public RegistryProcess(string storagePath, IReadOnlyDictionary<string, string>? environment = null, string project = "Silo", bool privateNixStore = false)
     {
         _overrides = environment;
         _project = project;
+        _nix = privateNixStore ? new TemporaryDirectory() : null;
         StoragePath = storagePath;
         _ports = [FreePorts.Lease(), FreePorts.Lease(), FreePorts.Lease()];
         Port = _ports[0].Port;
@@ -41,8 +46,11 @@ public sealed class RegistryProcess : IAsyncDisposable
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) _environment[name] = value;
     }
 
-    /// <summary>A process like this one, on new ports.</summary>
-    public RegistryProcess Successor() => new(StoragePath, _overrides, _project);
+    /// <summary>A process like this one, on new ports (and a new, empty store, as a rescheduled pod has).</summary>
+    public RegistryProcess Successor() => new(StoragePath, _overrides, _project, _nix is not null);
+
+    /// <summary>The directory mounted on /nix for this process, if it has a private store.</summary>
+    public string? PrivateNixStore => _nix?.Path;
 
     public int Port { get; }
 
@@ -134,7 +142,11 @@ public sealed class RegistryProcess : IAsyncDisposable
     /// <summary>kill -9 of the registry alone: no shutdown at all, as when a machine dies (its Nix builds go on, orphaned).</summary>
     public Task KillAsync() => KillAsync(entireProcessTree: false);
 
-    public async ValueTask DisposeAsync() => await KillAsync(entireProcessTree: true);
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync(entireProcessTree: true);
+        _nix?.Dispose();
+    }
 
     private async Task KillAsync(bool entireProcessTree)
     {
@@ -152,6 +164,13 @@ public sealed class RegistryProcess : IAsyncDisposable
     private ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? overrides)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (_nix is not null)
+        {
+            // unshare and sh exec in turn, so the process id is the registry's own and kill -9 reaches it.
+            start.FileName = "unshare";
+            foreach (var argument in new[] { "--mount", "--propagation", "private", "sh", "-c", "mount --bind \"$0\" /nix && exec \"$@\"", _nix.Path, "dotnet" })
+                start.ArgumentList.Add(argument);
+        }
         start.ArgumentList.Add(_executable);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment.Remove("NIX_PATH");

@@ -86,6 +86,20 @@ public sealed class ImageBuilderTests : IDisposable
         Assert.Empty(await store.ListAsync(CancellationToken.None).ToListAsync());
     }
 
+    [Fact]
+    public async Task A_closure_larger_than_the_size_limit_is_refused_before_anything_is_stored()
+    {
+        var store = new FileSystemBlobStore(_directory.Combine("store"));
+        var builder = Builder(new CannedClosure(PackageRoot()), store, _directory, maxImageSizeMegabytes: 10);
+
+        var thrown = await Assert.ThrowsAsync<BuildFailedException>(() =>
+            builder.BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), CancellationToken.None));
+
+        Assert.Equal(BuildErrorKind.TooLarge, thrown.Error.Kind);
+        Assert.Contains("NIXERY_MAX_IMAGE_SIZE", thrown.Error.Message);
+        Assert.Empty(await store.ListAsync(CancellationToken.None).ToListAsync());
+    }
+
     private async Task<(BuiltImage Image, FileSystemBlobStore Store, PackingLayerSource Source)> BuildAsync(TemporaryDirectory directory, bool slowFirst = false)
     {
         var store = new FileSystemBlobStore(directory.Combine("store"));
@@ -105,9 +119,9 @@ public sealed class ImageBuilderTests : IDisposable
         return root;
     }
 
-    private static ImageBuilder Builder(IClosureBuilder closure, IBlobStore store, TemporaryDirectory directory)
+    private static ImageBuilder Builder(IClosureBuilder closure, IBlobStore store, TemporaryDirectory directory, long maxImageSizeMegabytes = 10240)
     {
-        var nix = Options.Create(new NixOptions { GcRootsPath = directory.Combine("gcroots") });
+        var nix = Options.Create(new NixOptions { GcRootsPath = directory.Combine("gcroots"), MaxImageSizeMegabytes = maxImageSizeMegabytes });
         var metrics = new RegistryMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
         return new ImageBuilder(
             closure,

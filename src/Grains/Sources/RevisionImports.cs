@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Nixery.Nix;
+
+namespace Nixery.Sources;
+
+/// <summary>
+/// Makes sure the revision a build reads is in this silo's Nix store. A tag
+/// is resolved (and its tree imported) on the silo that receives the pull,
+/// but the image may be built on another one, and each silo of a cluster has
+/// a store of its own (issue 8): the building silo imports the revision again
+/// from its source. Concurrent builds of one revision share one import; a
+/// failed import is not remembered, so the next build tries again.
+/// </summary>
+public sealed class RevisionImports(IPackageSource source, NixBuilder nix)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _running = new(StringComparer.Ordinal);
+
+    public async Task EnsureAsync(SourceRevision revision, CancellationToken cancellation)
+    {
+        var storePath = SourceImporter.StorePathOf(revision);
+        if (await nix.IsValidAsync(storePath, cancellation)) return;
+        var import = _running.GetOrAdd(storePath, path => new Lazy<Task>(() => ImportAsync(revision, path)));
+        await import.Value.WaitAsync(cancellation);
+    }
+
+    private async Task ImportAsync(SourceRevision revision, string storePath)
+    {
+        // Yields first, so the entry is in the dictionary before it can be removed.
+        await Task.Yield();
+        try
+        {
+            // Not the caller's token: other builds may be waiting for this import.
+            var imported = await source.RestoreAsync(revision, CancellationToken.None);
+            if (imported.NixSource != revision.NixSource)
+            {
+                throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
+                    $"revision {revision.Kind}:{revision.Id} changed since the tag was resolved; pull again"));
+            }
+        }
+        finally
+        {
+            _running.TryRemove(storePath, out _);
+        }
+    }
+}
