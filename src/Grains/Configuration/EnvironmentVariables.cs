@@ -85,7 +85,8 @@ public static class EnvironmentVariables
         new("NIXERY_AUTH_ANONYMOUS", "Nixery:Auth:Anonymous", Value<AuthOptions>(o => o.Anonymous.ToString().ToLowerInvariant()), "With authentication on, what clients without credentials may do: `none`, `cached` (pull images already built) or `all`.", Checks.OneOf("none", "cached", "all")),
         new("NIXERY_AUTH_POLICY", "Nixery:Auth:PolicyFile", "", "Policy file (YAML or JSON): which users and groups may pull and build which names and tags, and who are operators; unset: every user may do everything.", Checks.ExistingFile),
         new("NIXERY_AUTH_TOKEN_LIFETIME", "Nixery:Auth:TokenLifetimeSeconds", Value<AuthOptions>(o => o.TokenLifetimeSeconds), "Seconds an access token is valid.", Checks.IntegerBetween(10, 86400)),
-        new("NIXERY_EXTERNAL_URL", "Nixery:Auth:ExternalUrl", "from the request", "Base URL clients reach the registry at (`https://registry.example.com`), for the token realm; unset: taken from the request's Host header.", Checks.HttpUrl),
+        new("NIXERY_EXTERNAL_URL", "Nixery:Auth:ExternalUrl", "from the request", "Base URL clients reach the registry at (`https://registry.example.com`), for the token realm and the web page's pull commands; unset: taken from the request's Host header.", Checks.HttpUrl),
+        new("NIXERY_WEB_BUILDS", "Nixery:Web:ShowBuilds", Value<WebOptions>(o => o.ShowBuilds), "Serve `/builds`, the operators' list of recent builds and failures with their logs (only to operators when authentication is on).", Checks.Boolean),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", Value<BuildPolicy>(o => o.FailureBackoffSeconds), "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 

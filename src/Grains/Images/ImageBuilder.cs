@@ -32,7 +32,7 @@ public sealed class ImageBuilder(
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
 
-    public async Task<BuiltImage> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
+    public async Task<ImageBuild> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
     {
         var key = request.Key();
         NixBuild build;
@@ -81,7 +81,8 @@ public sealed class ImageBuilder(
         await PutAsync(oci.Content, cancellation);
         metrics.Stage("manifest", started);
         var sbom = await PublishSbomAsync(request, build, configBlob.Digest, docker, oci, cancellation);
-        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow(), sbom);
+        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow(), sbom);
+        return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
     }
 
     /// <summary>

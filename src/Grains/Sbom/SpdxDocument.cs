@@ -110,12 +110,12 @@ public static class SpdxDocument
             json.WriteEndObject();
             json.WriteEndArray();
         }
-        if (meta.Homepage is { } homepage) json.WriteString("homepage", homepage);
+        if (meta.Homepage is { Length: > 0 } homepage) json.WriteString("homepage", homepage);
         json.WriteString("licenseConcluded", "NOASSERTION");
         var licenses = meta.Licenses.Where(IsLicenseId).Distinct().Order(StringComparer.Ordinal).ToArray();
         json.WriteString("licenseDeclared", licenses.Length == 0 ? "NOASSERTION" : string.Join(" AND ", licenses));
         json.WriteString("copyrightText", "NOASSERTION");
-        if (meta.Description is { } description) json.WriteString("description", description);
+        if (meta.Description is { Length: > 0 } description) json.WriteString("description", description);
         json.WriteString("comment", $"Nix store path {info.Path}, output {output ?? "out"}, NAR size {info.NarSize} bytes");
         json.WriteStartArray("externalRefs");
         json.WriteStartObject();
