@@ -107,6 +107,13 @@ public static class WebApi
                 return;
             }
             var grain = grains.GetGrain<IImageGrain>(request.Key());
+            // The same per-client limit on new builds as a pull's (NIXERY_COLD_BUILDS_PER_CLIENT).
+            if (permission.Build && !await context.RequestServices.GetRequiredService<ImageLookup>().ExistsAsync(request)
+                && !context.RequestServices.GetRequiredService<ColdBuildLimiter>().TryStart(context.Connection.RemoteIpAddress))
+            {
+                await SendAsync(response, "failed", ImageView.Failed(name, tag, BuildError.Of(BuildErrorKind.Internal, "this client started too many builds in the last minute; try again later")), aborted);
+                return;
+            }
             while (!aborted.IsCancellationRequested)
             {
                 // Whoever may not start builds only follows one (or sees the image if it exists), as a pull would let them.

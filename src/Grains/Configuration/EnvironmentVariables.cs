@@ -73,6 +73,8 @@ public static class EnvironmentVariables
         new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", Value<NixeryClusterOptions>(o => o.SiloPort), "Port for silo-to-silo traffic.", Checks.Port),
         new("NIXERY_GATEWAY_PORT", "Nixery:Cluster:GatewayPort", Value<NixeryClusterOptions>(o => o.GatewayPort), "Port Orleans clients (separate frontends) connect to.", Checks.Port),
         new("NIXERY_ADVERTISED_ADDRESS", "Nixery:Cluster:AdvertisedAddress", "loopback, or `POD_IP`", "IP address other silos and frontends reach this silo at.", Checks.IpAddress),
+        new("NIXERY_TLS_CERTIFICATE", "Nixery:Cluster:TlsCertificate", "", "The cluster's certificate (`.pfx`/`.p12`, or PEM with certificate and key): TLS with mutual authentication between silos and for frontends, which must all present this certificate. Unset: no TLS (one process).", Checks.ExistingFile),
+        new("NIXERY_TLS_CERTIFICATE_PASSWORD", "Nixery:Cluster:TlsCertificatePassword", "", "Password of `NIXERY_TLS_CERTIFICATE`, if it has one.", Checks.Any),
         new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", Value<NixeryClusterOptions>(o => o.ClusterId), "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
         new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", Value<NixeryClusterOptions>(o => o.ServiceId), "Orleans service id; stays the same across deployments.", Checks.Any),
         new("NIXERY_COLD_BUILDS_PER_CLIENT", "Nixery:ColdBuildsPerClient", Value<RegistryOptions>(o => o.ColdBuildsPerClient), "Builds one client IP address may start per minute (warm pulls and joining a build under way are free); more get `429 TOOMANYREQUESTS`. `0`: no limit.", Checks.NonNegativeInteger),

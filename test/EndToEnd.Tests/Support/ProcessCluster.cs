@@ -63,7 +63,7 @@ public abstract class ProcessCluster : IAsyncLifetime
         return replacement;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Frontend.DisposeAsync();
         foreach (var silo in Silos) await silo.DisposeAsync();

@@ -89,7 +89,10 @@ public sealed class RegistryProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the process; <see cref="Log"/> then holds this run's output only.</summary>
-    public async Task StartAsync()
+    public async Task StartAsync() => await StartAsync(TimeSpan.FromSeconds(90));
+
+    /// <summary>Starts the process and waits at most <paramref name="readyWithin"/> for it to be ready.</summary>
+    public async Task StartAsync(TimeSpan readyWithin)
     {
         lock (_log) _log.Clear();
         foreach (var port in _ports) port.Dispose();
@@ -100,7 +103,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
 
         using var http = Http();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow + readyWithin;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the registry exited with {_process.ExitCode}:\n{Log}");
@@ -114,7 +117,7 @@ public sealed class RegistryProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"the registry was not ready within 90 s:\n{Log}");
+        throw new TimeoutException($"the registry was not ready within {readyWithin.TotalSeconds:0} s:\n{Log}");
     }
 
     /// <summary>Stops the process as an operator would (SIGTERM), waiting for it to shut down.</summary>
