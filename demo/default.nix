@@ -16,8 +16,10 @@ let
 
   # Each build script gets the busybox applets on a private PATH and nothing
   # from the host.
-  mkPackage = { pname, version, script, outputs ? [ "out" ], extra ? { } }:
-    derivation ({
+  # meta sits on the result, as nixpkgs' mkDerivation puts it, so it never
+  # changes a derivation (the web page's search reads meta.description).
+  mkPackage = { pname, version, script, outputs ? [ "out" ], extra ? { }, description ? "" }:
+    (derivation ({
       name = "${pname}-${version}";
       inherit system pname version outputs;
       # Tests and benchmarks copy this file with another salt to get new
@@ -30,12 +32,12 @@ let
         export PATH="$NIX_BUILD_TOP/.applets"
         ${script}
       '' ];
-    } // extra);
+    } // extra)) // { meta = { inherit description; }; };
 
   # A library-like package: a file under lib/ that names its dependencies'
   # store paths, so Nix's reference scanner records real references.
-  mkLibrary = { pname, version, deps ? [ ] }: mkPackage {
-    inherit pname version;
+  mkLibrary = { pname, version, deps ? [ ], description ? "The ${pname} library" }: mkPackage {
+    inherit pname version description;
     script = ''
       mkdir -p $out/lib $out/share/doc/${pname}
       echo "${pname} ${version}" > $out/lib/lib${pname}.so.txt
@@ -46,8 +48,8 @@ let
 
   # An application: bin/<name> is a shell script run by busybox's sh that
   # prints its name and the libraries it was linked against.
-  mkProgram = { pname, version, bin ? pname, deps ? [ ], message ? "${pname} ${version}" }: mkPackage {
-    inherit pname version;
+  mkProgram = { pname, version, bin ? pname, deps ? [ ], message ? "${pname} ${version}", description ? "" }: mkPackage {
+    inherit pname version description;
     script = ''
       mkdir -p $out/bin $out/share/man/man1
       cat > $out/bin/${bin} <<SCRIPT
@@ -62,6 +64,7 @@ let
 
   applets = name: list: mkPackage {
     pname = name;
+    description = "Basic ${name} commands (busybox applets)";
     version = "9.4";
     script = ''
       mkdir -p $out/bin
@@ -71,7 +74,7 @@ let
 
   pkgs = rec {
     busybox = mkPackage {
-      pname = "busybox";
+      pname = "busybox"; description = "Tiny versions of common UNIX utilities in a single small executable";
       version = "1.35.0";
       script = ''
         mkdir -p $out/bin
@@ -90,7 +93,7 @@ let
 
     # bash is played by busybox's ash; "bash" is not one of its applet names.
     bashInteractive = mkPackage {
-      pname = "bash-interactive";
+      pname = "bash-interactive"; description = "GNU Bourne-Again Shell, the de facto standard shell on Linux (interactive)";
       version = "5.2";
       script = ''
         mkdir -p $out/bin
@@ -101,7 +104,7 @@ let
     };
 
     moreutils = mkPackage {
-      pname = "moreutils";
+      pname = "moreutils"; description = "Growing collection of the unix tools that nobody thought to write long ago";
       version = "0.69";
       script = ''
         mkdir -p $out/bin
@@ -112,7 +115,7 @@ let
     };
 
     nano = mkPackage {
-      pname = "nano";
+      pname = "nano"; description = "Small, user-friendly console text editor";
       version = "7.2";
       script = ''
         mkdir -p $out/bin $out/share/nano
@@ -124,7 +127,7 @@ let
     };
 
     cacert = mkPackage {
-      pname = "nss-cacert";
+      pname = "nss-cacert"; description = "A bundle of X.509 certificates of public Certificate Authorities";
       version = "3.98";
       script = ''
         mkdir -p $out/etc/ssl/certs
@@ -143,7 +146,7 @@ let
     };
 
     iana-etc = mkPackage {
-      pname = "iana-etc";
+      pname = "iana-etc"; description = "IANA protocol and port number assignments (/etc/protocols and /etc/services)";
       version = "20240318";
       script = ''
         mkdir -p $out/etc
@@ -153,19 +156,19 @@ let
     };
 
     hello = mkProgram {
-      pname = "hello";
+      pname = "hello"; description = "Program that produces a familiar, friendly greeting";
       version = "2.12.1";
       message = "Hello, world!";
     };
 
     # A web of shared dependencies, as in nixpkgs: git and curl share openssl
     # and zlib; htop shares ncurses with nano-like tools.
-    zlib = mkLibrary { pname = "zlib"; version = "1.3.1"; };
-    ncurses = mkLibrary { pname = "ncurses"; version = "6.4"; };
+    zlib = mkLibrary { pname = "zlib"; description = "Lossless data-compression library"; version = "1.3.1"; };
+    ncurses = mkLibrary { pname = "ncurses"; description = "Free software emulation of curses in SVR4 and more"; version = "6.4"; };
     # Two outputs; "out" names "doc", so doc is part of the runtime closure
     # while a selection of the package gives its "out".
     openssl = mkPackage {
-      pname = "openssl";
+      pname = "openssl"; description = "Cryptographic library that implements the SSL and TLS protocols";
       version = "3.0.13";
       outputs = [ "out" "doc" ];
       script = ''
@@ -174,27 +177,30 @@ let
         echo "The OpenSSL manual." > $doc/share/doc/openssl/index.txt
       '';
     };
-    curl = mkProgram { pname = "curl"; version = "8.6.0"; deps = [ openssl zlib ]; };
-    git = mkProgram { pname = "git"; version = "2.44.0"; deps = [ curl openssl zlib ]; };
-    htop = mkProgram { pname = "htop"; version = "3.3.0"; deps = [ ncurses ]; };
-    jq = mkProgram { pname = "jq"; version = "1.7.1"; };
+    curl = mkProgram { pname = "curl"; description = "A command line tool for transferring files with URL syntax"; version = "8.6.0"; deps = [ openssl zlib ]; };
+    git = mkProgram { pname = "git"; description = "Distributed version control system"; version = "2.44.0"; deps = [ curl openssl zlib ]; };
+    htop = mkProgram { pname = "htop"; description = "An interactive process viewer"; version = "3.3.0"; deps = [ ncurses ]; };
+    jq = mkProgram { pname = "jq"; description = "A lightweight and flexible command-line JSON processor"; version = "1.7.1"; };
 
     # Names that start with a digit are prefixed with "_" in nixpkgs.
-    _1password = mkProgram { pname = "1password-cli"; version = "2.26.0"; bin = "op"; };
+    _1password = mkProgram { pname = "1password-cli"; description = "1Password command-line tool"; version = "2.26.0"; bin = "op"; };
 
-    python3 = mkProgram { pname = "python3"; version = "3.11.8"; deps = [ openssl zlib ]; };
+    python3 = mkProgram { pname = "python3"; description = "High-level dynamically-typed programming language"; version = "3.11.8"; deps = [ openssl zlib ]; };
     # Nested sets, addressed with dots: python3Packages.requests.
+    # recurseForDerivations: searched for packages, as nixpkgs marks such sets.
     python3Packages = {
-      requests = mkLibrary { pname = "python3.11-requests"; version = "2.31.0"; deps = [ python3 openssl ]; };
-      numpy = mkLibrary { pname = "python3.11-numpy"; version = "1.26.4"; deps = [ python3 zlib ]; };
+      recurseForDerivations = true;
+      requests = mkLibrary { pname = "python3.11-requests"; description = "HTTP library for Python"; version = "2.31.0"; deps = [ python3 openssl ]; };
+      numpy = mkLibrary { pname = "python3.11-numpy"; description = "Scientific tools for Python"; version = "1.26.4"; deps = [ python3 zlib ]; };
     };
     xorg = {
-      xev = mkProgram { pname = "xev"; version = "1.2.5"; };
+      recurseForDerivations = true;
+      xev = mkProgram { pname = "xev"; description = "X event monitor"; version = "1.2.5"; };
     };
 
     # Fails on purpose: the registry must report the derivation and its log.
     broken = mkPackage {
-      pname = "broken";
+      pname = "broken"; description = "A package that fails to build, on purpose";
       version = "1.0";
       script = ''
         echo "configuring broken-1.0"
@@ -205,7 +211,7 @@ let
 
     # Takes a while to build: for watching concurrent pulls join one build.
     slow = mkPackage {
-      pname = "slow";
+      pname = "slow"; description = "A package that takes ten seconds to build";
       version = "1.0";
       script = ''
         echo "building slowly"
@@ -219,7 +225,7 @@ let
     # Tens of megabytes of deterministic, moderately compressible data: a
     # stand-in for a large package such as a compiler or a TeX distribution.
     large = mkPackage {
-      pname = "large";
+      pname = "large"; description = "Tens of megabytes of data, standing in for a compiler";
       version = "1.0";
       script = ''
         mkdir -p $out/share/large $out/bin

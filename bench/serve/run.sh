@@ -22,7 +22,10 @@
 #   bench/serve/run.sh                    # everything
 #   RUNS=1 WARMUP=10 bench/serve/run.sh   # quicker, noisier
 #   SKIP=packing,frontend bench/serve/run.sh
-#   MODE=scale IMAGES=10000 bench/serve/run.sh   # warm manifests over many images
+#   EXTRA_ENV="DOTNET_TieredPGO=0" bench/serve/run.sh   # runtime settings to compare
+#   BUILD=jit bench/serve/run.sh          # dotnet build output instead of the ReadyToRun publish
+#   BINARIES=DIR bench/serve/run.sh       # reuse DIR/silo and DIR/frontend (published before)
+#   SCALE=300 bench/serve/run.sh          # also: warm manifests over 300 distinct cached images
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -34,7 +37,6 @@ source scripts/nix-env
 runs=${RUNS:-3}
 warmup=${WARMUP:-20}
 skip=",${SKIP:-},"
-mode=${MODE:-serve}
 docker_type="application/vnd.docker.distribution.manifest.v2+json"
 accept="Accept: $docker_type"
 
@@ -44,12 +46,23 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "building (Release)" >&2
-dotnet build -c Release src/Silo -v q -nologo >/dev/null
-dotnet build -c Release src/Frontend -v q -nologo >/dev/null
-# Copies, so that a rebuild while the benchmark runs cannot change what it measures.
-cp -r src/Silo/bin/Release/net10.0 "$work/silo"
-cp -r src/Frontend/bin/Release/net10.0 "$work/frontend"
+# Published as deployed (deploy/Dockerfile: ReadyToRun), into the work directory, so that a
+# rebuild while the benchmark runs cannot change what it measures. BUILD=jit measures plain
+# `dotnet build` output instead (what scripts/run and the tests run).
+if [ -n "${BINARIES:-}" ]; then
+  echo "using the binaries in $BINARIES/silo and $BINARIES/frontend" >&2
+  cp -r "$BINARIES/silo" "$BINARIES/frontend" "$work/"
+elif [ "${BUILD:-r2r}" = jit ]; then
+  echo "building (Release, JIT only)" >&2
+  dotnet build -c Release src/Silo -v q -nologo >/dev/null
+  dotnet build -c Release src/Frontend -v q -nologo >/dev/null
+  cp -r src/Silo/bin/Release/net10.0 "$work/silo"
+  cp -r src/Frontend/bin/Release/net10.0 "$work/frontend"
+else
+  echo "publishing (Release, ReadyToRun)" >&2
+  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true src/Silo -o "$work/silo" -v q -nologo >/dev/null
+  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true src/Frontend -o "$work/frontend" -v q -nologo >/dev/null
+fi
 silo_dll="$work/silo/Nixery.Silo.dll"
 frontend_dll="$work/frontend/Nixery.Frontend.dll"
 
@@ -71,7 +84,7 @@ start() {
   port=$(free_port)
   if [ "$kind" = frontend ]; then dll=$frontend_dll; else dll=$silo_dll; fi
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
-    NIXERY_GATEWAY_PORT="$(free_port)" "$@" dotnet "$dll" >>"$work/processes.log" 2>&1 &
+    NIXERY_GATEWAY_PORT="$(free_port)" ${EXTRA_ENV:-} "$@" dotnet "$dll" >>"$work/processes.log" 2>&1 &
   pid=$!
   pids+=("$pid")
   until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do
@@ -169,11 +182,6 @@ largest_layer() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); p
 
 median_of() { awk -v k="$1" '$1 == k {print $2}' "$work/results" | sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "nan"}'; }
 
-if [ "$mode" = scale ]; then
-  source bench/serve/scale.sh
-  exit 0
-fi
-
 storage="$work/storage"
 nginx_root="$work/www"
 echo "preparing: the image big:latest built once, mirrored to nginx" >&2
@@ -269,6 +277,47 @@ if [[ $skip != *,memory,* ]]; then
   rm -rf "$work/huge"
 fi
 
+if [ -n "${SCALE:-}" ]; then
+  # Many distinct cached images: subsets of the demo set's small packages, built once, then
+  # warm manifests by tag requested round robin by 100 connections, against the same load on
+  # only 10 of them, in the same process; memory after.
+  echo "scale: building $SCALE distinct images" >&2
+  start silo "$work/scale"
+  python3 - "$SCALE" >"$work/scale-names" <<'PY'
+import itertools, sys
+pkgs = ["1password", "bashinteractive", "busybox", "coreutils", "curl", "git", "hello", "htop", "jq",
+        "moreutils", "nano", "ncurses", "openssl", "python3", "python3packages.requests", "xorg.xev", "zlib"]
+n = int(sys.argv[1]); names = []
+for k in range(1, len(pkgs) + 1):
+    for combo in itertools.combinations(pkgs, k):
+        names.append("/".join(combo))
+        if len(names) == n: break
+    if len(names) == n: break
+print("\n".join(names))
+PY
+  xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "$accept" "http://127.0.0.1:$port/v2/{}/manifests/latest" <"$work/scale-names" | sort | uniq -c >&2
+  cat >"$work/round-robin.lua" <<'LUA'
+local paths = {}
+for line in io.lines(os.getenv("SCALE_URLS")) do paths[#paths + 1] = line end
+local i = math.random(#paths)
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], { ["Accept"] = "application/vnd.docker.distribution.manifest.v2+json" })
+end
+LUA
+  sed 's|.*|/v2/&/manifests/latest|' "$work/scale-names" >"$work/scale-all"
+  head -10 "$work/scale-all" >"$work/scale-ten"
+  wrk100() { SCALE_URLS=$1 wrk -t2 -c100 -d8s --latency -s "$work/round-robin.lua" "http://127.0.0.1:$port" | awk '/^Requests\/sec:/ {print $2}'; }
+  wrk100 "$work/scale-all" >/dev/null   # every image once through the cache
+  for run in $(seq "$runs"); do
+    few=$(wrk100 "$work/scale-ten"); many=$(wrk100 "$work/scale-all")
+    record scale.few "$few"; record scale.many "$many"; record scale.ratio "$(echo "$many / $few" | bc -l)"
+    printf '  %-28s %7.0f req/s | 10 images %7.0f req/s\n' "$SCALE images, 100 connections" "$many" "$few" >&2
+  done
+  record scale.rss "$(( $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") / 1024 ))"
+  stop "$pid"
+fi
+
 m() { median_of "$1"; }
 fmt() { if [ "$2" = nan ]; then echo "–"; else printf "$1" "$2"; fi; }
 verdict() { # value op goal
@@ -305,6 +354,9 @@ if [ "$(m cold.s)" != nan ]; then
 fi
 if [ "$(m packing.ratio)" != nan ]; then
   printf '%-44s %9s MB/s %9s MB/s %6sx  >= 4: %s (ratio of medians, bench/compression)\n' "packing vs the Go packer" "$(m packing.mbs)" "$(m packing.go_mbs)" "$(m packing.ratio)" "$(verdict "$(m packing.ratio)" ">=" 4)"
+fi
+if [ "$(m scale.ratio)" != nan ]; then
+  printf '%-44s %9.0f/s %12.0f/s %6.2fx  >= 0.8: %s (10 images in the second column; RSS %s MiB)\n' "$SCALE images, 100 connections, by tag" "$(m scale.many)" "$(m scale.few)" "$(m scale.ratio)" "$(verdict "$(m scale.ratio)" ">=" 0.8)" "$(m scale.rss)"
 fi
 if [ "$(m rss.mib)" != nan ]; then
   printf '%-44s %12s MiB %27s  <= 400 MB: %s\n' "peak RSS after building huge (1 GiB closure)" "$(m rss.mib)" "" "$(verdict "$(m rss.mib) * 1048576 / 1000000" "<=" 400)"

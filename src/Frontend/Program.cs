@@ -1,6 +1,7 @@
 using Nixery.Configuration;
 using Nixery.Frontend;
 using Nixery.Frontend.Hosting;
+using Nixery.Frontend.Web;
 
 // A frontend on its own: the registry's HTTP API as an Orleans client of the
 // silos, so the HTTP tier scales apart from the builders. Blobs are served
@@ -15,11 +16,12 @@ RegistryHost.ListenOnConfiguredPort(builder);
 // /readyz and registry calls reporting the cluster as unavailable.
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 builder.AddNixeryObservability();
-builder.Services.AddNixeryStorage(builder.Configuration).AddNixeryAccess(builder.Configuration).AddRegistryFrontend();
+builder.Services.AddNixeryStorage(builder.Configuration).AddNixeryAccess(builder.Configuration).AddRegistryFrontend().AddWebPages(builder.Configuration);
 builder.UseOrleansClient(client => client.UseNixeryCluster(cluster));
 
 var app = builder.Build();
 app.MapNixeryObservability();
 app.MapRegistry();
+app.MapWebPages();
 await app.RunAsync();
 return 0;

@@ -36,7 +36,6 @@ public static class RegistryEndpoints
     {
         // Resolved once: the hot path does no service lookups.
         var resources = new Resources(app.ServiceProvider);
-        app.MapGet("/", IndexPage.Render);
         app.MapGet("/token", (HttpContext context, TokenEndpoint tokens) => tokens.GetAsync(context));
         app.MapPost("/token", (HttpContext context, TokenEndpoint tokens) => tokens.PostAsync(context)).DisableAntiforgery();
         app.Map("/v2", context => DispatchAsync(context, "", resources));

@@ -31,6 +31,10 @@ public sealed record BuildError(
     [property: Id(2)] IReadOnlyList<string> MissingPackages)
 {
     public static BuildError Of(BuildErrorKind kind, string message) => new(kind, message, []);
+
+    /// <summary>Names that are not packages of the source, all of them in one message.</summary>
+    public static BuildError PackagesMissing(IReadOnlyList<string> missing) =>
+        new(BuildErrorKind.PackagesNotFound, $"Could not find Nix packages: {string.Join(", ", missing)}", missing);
 }
 
 /// <summary>The outcome of a build: an image or an error, never both.</summary>

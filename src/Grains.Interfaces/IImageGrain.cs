@@ -28,6 +28,10 @@ public interface IImageGrain : IGrainWithStringKey
     /// <summary>What the grain knows now, without waiting for a build.</summary>
     [Alias("Status")]
     Task<ImageStatus> Status();
+
+    /// <summary>What the image's web page shows, without waiting for a build.</summary>
+    [Alias("Details")]
+    Task<ImageDetails> Details();
 }
 
 [GenerateSerializer, Alias("nixery.ImageState")]

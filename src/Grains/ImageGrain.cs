@@ -43,6 +43,8 @@ public sealed class ImageGrain(
     private bool _blobsVerified;
     private int _builds;
     private readonly StateWrites _writes = new();
+    private DateTimeOffset? _buildStarted;
+    private ImageRequest? _building;
 
     public async Task<ImageResult?> Await(ImageRequest request, TimeSpan maxWait, CancellationToken cancellation)
     {
@@ -77,14 +79,27 @@ public sealed class ImageGrain(
         return true;
     }
 
-    public Task<ImageStatus> Status()
+    public Task<ImageStatus> Status() =>
+        Task.FromResult(new ImageStatus(CurrentState(), record.State.Image, _failure.Last, _builds));
+
+    private ImageState CurrentState() =>
+        _build.IsRunning ? ImageState.Building
+        : record.State.Image is not null ? ImageState.Built
+        : _failure.Last is not null ? ImageState.Failed
+        : ImageState.Unknown;
+
+    public Task<ImageDetails> Details()
     {
-        var state = _build.IsRunning ? ImageState.Building
-            : record.State.Image is not null ? ImageState.Built
-            : _failure.Last is not null ? ImageState.Failed
-            : ImageState.Unknown;
-        return Task.FromResult(new ImageStatus(state, record.State.Image, _failure.Last, _builds));
+        var state = CurrentState();
+        return Task.FromResult(new ImageDetails(state, record.State.Request ?? _building, record.State.Image,
+            record.State.Layers ?? [], _failure.Last, state == ImageState.Building ? _buildStarted : null));
     }
+
+    /// <summary>For operators' list of recent builds; one-way, so a slow history never slows a build.</summary>
+    private void Report(ImageRequest request, TimeSpan duration, BuiltImage? image, BuildError? error) =>
+        GrainFactory.GetGrain<IBuildHistoryGrain>(0).Record(new BuildOutcome(
+            request.Key(), request.Packages, request.Platform.Architecture, $"{request.Source.Kind}:{request.Source.Id}",
+            clock.GetUtcNow(), duration, image?.Docker.Digest, image?.Layers.Sum(l => l.Size) ?? 0, error)).Ignore();
 
     private async Task<ImageResult> BuildAsync(ImageRequest request)
     {
@@ -92,17 +107,23 @@ public sealed class ImageGrain(
         using var limit = new CancellationTokenSource(timeout);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["ImageKey"] = request.Key() });
         var started = clock.GetTimestamp();
+        _buildStarted = clock.GetUtcNow();
         DelayDeactivation(timeout);
         _builds++;
+        _building = request;
         try
         {
-            var image = await builder.BuildAsync(request, new ClusterLayerSource(GrainFactory, publisher), limit.Token);
+            if (await KnownMissingAsync(request) is { Count: > 0 } missing) throw new BuildFailedException(BuildError.PackagesMissing(missing));
+            var build = await builder.BuildAsync(request, new ClusterLayerSource(GrainFactory, publisher), limit.Token);
+            var image = build.Image;
+            record.State.Layers = build.Layers;
             var recording = System.Diagnostics.Stopwatch.GetTimestamp();
             await RecordAsync(request, image);
             metrics.Stage("record", recording);
             _failure.Clear();
             _blobsVerified = true;
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: true);
+            Report(request, clock.GetElapsedTime(started), image, null);
             logger.LogInformation("image {ImageKey} built: {Digest}", request.Key(), image.Docker.Digest);
             return ImageResult.Success(image);
         }
@@ -119,7 +140,27 @@ public sealed class ImageGrain(
             else logger.LogWarning("image {ImageKey} failed: {Message}", request.Key(), error.Message);
             _failure.Failed(error);
             metrics.ImageBuilt(clock.GetElapsedTime(started), succeeded: false);
+            Report(request, clock.GetElapsedTime(started), null, error);
             return ImageResult.Failure(error);
+        }
+    }
+
+    /// <summary>
+    /// Names the revision's catalogue does not have, refused without running
+    /// Nix; empty while the catalogue is unknown (it is then computed in the
+    /// background) or unreachable, and Nix decides.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> KnownMissingAsync(ImageRequest request)
+    {
+        try
+        {
+            var catalogue = GrainFactory.GetGrain<ICatalogueGrain>(CatalogueKey.Of(request.Source, request.Platform.NixSystem));
+            return await catalogue.Missing(request.Source, request.Platform.NixSystem, request.Packages) ?? [];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "the catalogue could not be asked about {ImageKey}", request.Key());
+            return [];
         }
     }
 
@@ -140,7 +181,7 @@ public sealed class ImageGrain(
     {
         var now = clock.GetUtcNow();
         await index.WriteAsync(new ImageIndexEntry(request.Key(), image.Blobs().Select(b => b.ToString()).ToArray(), image.BuiltAt, now), CancellationToken.None);
-        record.State = new ImageRecord { Request = request, Image = image, LastPulled = now };
+        record.State = new ImageRecord { Request = request, Image = image, LastPulled = now, Layers = record.State.Layers };
         await record.WriteStateAsync();
     }
 

@@ -9,4 +9,7 @@ public sealed class ImageRecord
 
     /// <summary>When the image was last pulled (to within an hour): garbage collection expires images unused for long.</summary>
     [Id(2)] public DateTimeOffset LastPulled { get; set; }
+
+    /// <summary>Each layer's store paths and their sizes, for the image's web page (not in older records).</summary>
+    [Id(3)] public IReadOnlyList<LayerContents>? Layers { get; set; }
 }

@@ -1,6 +1,7 @@
 using Nixery.Configuration;
 using Nixery.Frontend;
 using Nixery.Frontend.Hosting;
+using Nixery.Frontend.Web;
 using Nixery.Layering;
 using Nixery.Silo.Commands;
 using Nixery.Silo.Hosting;
@@ -35,12 +36,14 @@ builder.Services
     .AddNixeryStorage(builder.Configuration)
     .AddNixeryAccess(builder.Configuration)
     .AddNixeryPipeline(builder.Configuration, popularity)
-    .AddRegistryFrontend();
+    .AddRegistryFrontend()
+    .AddWebPages(builder.Configuration);
 builder.UseOrleans(silo => silo.UseNixeryCluster(cluster));
 builder.Services.AddHostedService<ScheduledCollection>();
 
 var app = builder.Build();
 app.MapNixeryObservability();
 app.MapRegistry();
+app.MapWebPages();
 await app.RunAsync();
 return 0;

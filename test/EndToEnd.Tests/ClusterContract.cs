@@ -132,6 +132,7 @@ public abstract class ClusterContract<TCluster>(TCluster cluster, ITestOutputHel
     }
 }
 
+[Collection(Heavy.Name)]
 public class RedisClusterTests(RedisProcessCluster cluster, ITestOutputHelper output)
     : ClusterContract<RedisProcessCluster>(cluster, output), IClassFixture<RedisProcessCluster>
 {
@@ -170,5 +171,6 @@ public class RedisClusterTests(RedisProcessCluster cluster, ITestOutputHelper ou
     }
 }
 
+[Collection(Heavy.Name)]
 public class AzureClusterTests(AzureProcessCluster cluster, ITestOutputHelper output)
     : ClusterContract<AzureProcessCluster>(cluster, output), IClassFixture<AzureProcessCluster>;

@@ -14,6 +14,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Nixery.Frontend;
+using Nixery.Frontend.Web;
 using Orleans.TestingHost;
 
 namespace Nixery.Tests.Support;
@@ -105,10 +106,11 @@ public class RegistryCluster : IAsyncLifetime
         web.WebHost.UseUrls("http://127.0.0.1:0");
         web.Logging.SetMinimumLevel(LogLevel.Warning);
         web.Services.AddSingleton(grains);
-        web.Services.AddNixeryStorage(new ConfigurationBuilder().AddInMemoryCollection([new("Nixery:Storage:Path", StoragePath)]).Build())
-            .AddRegistryFrontend();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Nixery:Storage:Path", StoragePath)]).Build();
+        web.Services.AddNixeryStorage(configuration).AddRegistryFrontend().AddWebPages(configuration);
         var frontend = web.Build();
         frontend.MapRegistry();
+        frontend.MapWebPages();
         await frontend.StartAsync();
         _frontends.Add(frontend);
         var address = frontend.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

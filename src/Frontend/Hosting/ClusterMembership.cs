@@ -52,6 +52,7 @@ public static class ClusterMembership
             localhost: () => client.UseLocalhostClustering(options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId),
             redis: connection => client.UseRedisClustering(connection),
             azureTable: tables => client.UseAzureStorageClustering(o => o.TableServiceClient = tables));
+        if (ClusterTls.Load(options) is { } certificate) client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
         return client;
     }
 }

@@ -31,6 +31,8 @@ public static class Observability
                 o.UseUtcTimestamp = true;
             });
         }
+        builder.Services.AddSingleton<RegistryWarmup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RegistryWarmup>());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(RegistryMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
@@ -45,9 +47,10 @@ public static class Observability
         return app;
     }
 
-    /// <summary>Ready when a silo of the cluster answers and the storage backend can be read.</summary>
-    private static async Task<IResult> ReadyAsync(IGrainFactory grains, IBlobStore store, CancellationToken cancellation)
+    /// <summary>Ready when the process has warmed up (see <see cref="RegistryWarmup"/>), a silo of the cluster answers and the storage backend can be read.</summary>
+    private static async Task<IResult> ReadyAsync(IGrainFactory grains, IBlobStore store, RegistryWarmup warmup, CancellationToken cancellation)
     {
+        if (!warmup.IsComplete) return Unready("warming up");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(TimeSpan.FromSeconds(5));
         try

@@ -16,6 +16,12 @@ public sealed class NixeryClusterOptions
     public string ClusterId { get; set; } = "nixery";
     public string ServiceId { get; set; } = "nixery";
 
+    /// <summary><c>NIXERY_TLS_CERTIFICATE</c>: the cluster's certificate file; TLS between members only when set.</summary>
+    public string? TlsCertificate { get; set; }
+
+    /// <summary><c>NIXERY_TLS_CERTIFICATE_PASSWORD</c>: the password of that file, if it has one.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
     /// <summary>Grain state shares the membership store's connection unless given its own.</summary>
     public string? StateConnection => string.IsNullOrWhiteSpace(GrainStorageConnection) ? Connection : GrainStorageConnection;
 }

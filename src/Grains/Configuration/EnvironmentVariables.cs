@@ -34,6 +34,8 @@ public static class EnvironmentVariables
         new("NIXERY_ALLOWED_REFS", "Nixery:Source:AllowedRefs", Value<SourceOptions>(o => o.RefPatterns.Patterns), "Git: refs (full names, `*` and `?` globs) whose commits may be built; a commit named by hash must be reachable from one. Only branches and tags are fetched, never `refs/pull/*`.", Checks.Any, IsList: true),
         new("NIXERY_ALLOWED_CHANNELS", "Nixery:Source:AllowedChannels", Value<SourceOptions>(o => o.ChannelPatterns.Patterns), "Channel: channel names (globs) a tag may select besides `NIXERY_CHANNEL`.", Checks.Any, IsList: true),
         new("NIXERY_ALLOW_COMMITS", "Nixery:Source:AllowCommits", Value<SourceOptions>(o => o.AllowCommits), "Channel: whether a tag may name a nixpkgs commit (GitHub serves commits of forks and pull requests under the same URL).", Checks.Boolean),
+        new("NIXERY_SOURCE_MAX_SIZE", "Nixery:Source:MaxSizeMegabytes", Value<SourceOptions>(o => o.MaxSizeMegabytes), "MiB a package-set tarball may unpack to; a larger one is refused before it is unpacked.", Checks.PositiveInteger),
+        new("NIXERY_MAX_SOURCE_FETCHES", "Nixery:Source:MaxConcurrentFetches", Value<SourceOptions>(o => o.MaxConcurrentFetches), "Tarball downloads one silo runs at once; more wait.", Checks.PositiveInteger),
         new("NIXERY_SOURCE_TIMEOUT", "Nixery:Source:TimeoutSeconds", Value<SourceOptions>(o => o.TimeoutSeconds), "Seconds one fetch of a repository or tarball may take.", Checks.PositiveInteger),
         new("NIXERY_SOURCE_CACHE", "Nixery:Source:CachePath", "`$TMPDIR/nixery/sources`", "Where git mirrors and downloaded tarballs are kept.", Checks.Any),
         new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", Value<SourceOptions>(o => o.RefreshSeconds), "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
@@ -73,6 +75,8 @@ public static class EnvironmentVariables
         new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", Value<NixeryClusterOptions>(o => o.SiloPort), "Port for silo-to-silo traffic.", Checks.Port),
         new("NIXERY_GATEWAY_PORT", "Nixery:Cluster:GatewayPort", Value<NixeryClusterOptions>(o => o.GatewayPort), "Port Orleans clients (separate frontends) connect to.", Checks.Port),
         new("NIXERY_ADVERTISED_ADDRESS", "Nixery:Cluster:AdvertisedAddress", "loopback, or `POD_IP`", "IP address other silos and frontends reach this silo at.", Checks.IpAddress),
+        new("NIXERY_TLS_CERTIFICATE", "Nixery:Cluster:TlsCertificate", "", "The cluster's certificate (`.pfx`/`.p12`, or PEM with certificate and key): TLS with mutual authentication between silos and for frontends, which must all present this certificate. Unset: no TLS (one process).", Checks.ExistingFile),
+        new("NIXERY_TLS_CERTIFICATE_PASSWORD", "Nixery:Cluster:TlsCertificatePassword", "", "Password of `NIXERY_TLS_CERTIFICATE`, if it has one.", Checks.Any),
         new("NIXERY_CLUSTER_ID", "Nixery:Cluster:ClusterId", Value<NixeryClusterOptions>(o => o.ClusterId), "Orleans cluster id; silos and frontends of one deployment share it.", Checks.Any),
         new("NIXERY_SERVICE_ID", "Nixery:Cluster:ServiceId", Value<NixeryClusterOptions>(o => o.ServiceId), "Orleans service id; stays the same across deployments.", Checks.Any),
         new("NIXERY_COLD_BUILDS_PER_CLIENT", "Nixery:ColdBuildsPerClient", Value<RegistryOptions>(o => o.ColdBuildsPerClient), "Builds one client IP address may start per minute (warm pulls and joining a build under way are free); more get `429 TOOMANYREQUESTS`. `0`: no limit.", Checks.NonNegativeInteger),
@@ -85,7 +89,8 @@ public static class EnvironmentVariables
         new("NIXERY_AUTH_ANONYMOUS", "Nixery:Auth:Anonymous", Value<AuthOptions>(o => o.Anonymous.ToString().ToLowerInvariant()), "With authentication on, what clients without credentials may do: `none`, `cached` (pull images already built) or `all`.", Checks.OneOf("none", "cached", "all")),
         new("NIXERY_AUTH_POLICY", "Nixery:Auth:PolicyFile", "", "Policy file (YAML or JSON): which users and groups may pull and build which names and tags, and who are operators; unset: every user may do everything.", Checks.ExistingFile),
         new("NIXERY_AUTH_TOKEN_LIFETIME", "Nixery:Auth:TokenLifetimeSeconds", Value<AuthOptions>(o => o.TokenLifetimeSeconds), "Seconds an access token is valid.", Checks.IntegerBetween(10, 86400)),
-        new("NIXERY_EXTERNAL_URL", "Nixery:Auth:ExternalUrl", "from the request", "Base URL clients reach the registry at (`https://registry.example.com`), for the token realm; unset: taken from the request's Host header.", Checks.HttpUrl),
+        new("NIXERY_EXTERNAL_URL", "Nixery:Auth:ExternalUrl", "from the request", "Base URL clients reach the registry at (`https://registry.example.com`), for the token realm and the web page's pull commands; unset: taken from the request's Host header.", Checks.HttpUrl),
+        new("NIXERY_WEB_BUILDS", "Nixery:Web:ShowBuilds", Value<WebOptions>(o => o.ShowBuilds), "Serve `/builds`, the operators' list of recent builds and failures with their logs (only to operators when authentication is on).", Checks.Boolean),
         new("NIXERY_FAILURE_BACKOFF", "Nixery:Build:FailureBackoffSeconds", Value<BuildPolicy>(o => o.FailureBackoffSeconds), "Seconds a failed build's error is returned before the next request builds again.", Checks.NonNegativeInteger),
     ];
 

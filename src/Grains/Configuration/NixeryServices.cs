@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Nixery.Catalogue;
 using Nixery.Collection;
 using Nixery.Images;
 using Nixery.Layering;
@@ -95,6 +96,7 @@ public static class NixeryServices
         services.AddSingleton<ImageIndex>();
         services.AddSingleton<BlobSweeper>();
         services.AddSingleton<ImageBuilder>();
+        services.AddSingleton<CatalogueSource>();
         return services;
     }
 

@@ -31,7 +31,7 @@ public sealed class ImageBuilder(
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
 
-    public async Task<BuiltImage> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
+    public async Task<ImageBuild> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
     {
         var key = request.Key();
         NixBuild build;
@@ -54,14 +54,18 @@ public sealed class ImageBuilder(
         var groups = layering.Group(build.Graph, new LayeringContext(layeringOptions.Value.Budget, popularity.Popularity));
         metrics.Stage("layering", started);
         logger.LogInformation("image {ImageKey}: {Paths} store paths in {Layers} layers", key, build.Graph.Paths.Count, groups.Count);
-        started = Stopwatch.GetTimestamp();
-        var storeLayers = await Task.WhenAll(groups.Select(g => layers.GetAsync(g, cancellation)));
-        metrics.Stage("packing", started);
-
+        // The customisation layer is packed alongside the store paths' layers, not after them.
         started = Stopwatch.GetTimestamp();
         var customisation = CustomisationLayer.Build(build.PackageRoots);
-        var customLayer = await Task.Run(() => publisher.PublishAsync(customisation.Entries, cancellation), cancellation);
-        metrics.Stage("customisation", started);
+        var customising = Task.Run(async () =>
+        {
+            var layer = await publisher.PublishAsync(customisation.Entries, cancellation);
+            metrics.Stage("customisation", started);
+            return layer;
+        }, cancellation);
+        var storeLayers = await Task.WhenAll(groups.Select(g => layers.GetAsync(g, cancellation)));
+        metrics.Stage("packing", started);
+        var customLayer = await customising;
         var allLayers = storeLayers.Append(customLayer).ToArray();
 
         started = Stopwatch.GetTimestamp();
@@ -79,7 +83,8 @@ public sealed class ImageBuilder(
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
         metrics.Stage("manifest", started);
-        return new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
+        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
+        return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
     }
 
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)

@@ -27,11 +27,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         var started = Stopwatch.GetTimestamp();
         var selection = await SelectAsync(request.Source, request.Packages, request.Platform, cancellation);
         metrics?.Stage("evaluate", started);
-        if (selection.Missing.Count > 0)
-        {
-            throw new BuildFailedException(new BuildError(BuildErrorKind.PackagesNotFound,
-                $"Could not find Nix packages: {string.Join(", ", selection.Missing)}", selection.Missing));
-        }
+        if (selection.Missing.Count > 0) throw new BuildFailedException(BuildError.PackagesMissing(selection.Missing));
         var outputs = selection.Found.SelectMany(p => p.Outputs).ToArray();
         started = Stopwatch.GetTimestamp();
         await RealiseAsync(outputs, gcRoot, cancellation);
@@ -75,6 +71,17 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         return document.RootElement.EnumerateArray()
             .Select(p => (p.GetProperty("name").GetString()!, p.GetProperty("drvPath").GetString()!))
             .ToArray();
+    }
+
+    /// <summary>The package catalogue of a revision as list-catalogue.nix prints it (JSON): evaluation only, nothing is built.</summary>
+    public async Task<string> ListCatalogueAsync(SourceRevision source, Platform platform, CancellationToken cancellation)
+    {
+        var result = await RunAsync("nix-instantiate",
+            ["--eval", "--strict", "--json", "--read-write-mode", .. Restricted(source), NixExpressions.ListCatalogue,
+             "--argstr", "source", source.NixSource, "--argstr", "system", platform.NixSystem],
+            cancellation);
+        if (!result.Succeeded) throw new BuildFailedException(NixErrorReport.FromEvaluation(result.ErrorTail));
+        return result.Output;
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Nixery.Nix;
 
 /// <summary>
-/// The registry's Nix expressions (select-packages.nix, list-packages.nix),
+/// The registry's Nix expressions (select-packages.nix, list-packages.nix, list-catalogue.nix),
 /// embedded in this assembly. Nix reads expressions from files, so each is
 /// written once to a file named after its content.
 /// </summary>
@@ -15,6 +15,8 @@ public static class NixExpressions
     public static string SelectPackages => PathOf("select-packages.nix");
 
     public static string ListPackages => PathOf("list-packages.nix");
+
+    public static string ListCatalogue => PathOf("list-catalogue.nix");
 
     /// <summary>Where the expressions are written: a directory of their own, the only one restricted evaluation may read besides the source.</summary>
     public static string Directory { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nixery", "expressions");

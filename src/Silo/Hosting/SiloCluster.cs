@@ -36,6 +36,7 @@ public static class SiloCluster
         // declared dead at once; it needs a membership provider all the same.
         if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is not null) silo.UseKubernetesHosting();
 
+        if (ClusterTls.Load(options) is { } certificate) silo.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
         AddGrainStorage(silo, options);
         return silo;
     }

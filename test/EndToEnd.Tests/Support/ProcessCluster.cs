@@ -81,7 +81,7 @@ public abstract class ProcessCluster : IAsyncLifetime
         await Frontend.StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Frontend.DisposeAsync();
         foreach (var silo in Silos) await silo.DisposeAsync();

@@ -16,7 +16,7 @@ public sealed class RegistryProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
     private readonly string _executable;
-    private Process? _process;
+    private ServerProcess? _process;
     private readonly StringBuilder _log = new();
 
     private readonly IReadOnlyDictionary<string, string>? _overrides;
@@ -66,11 +66,12 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public HttpClient Http() => new() { BaseAddress = new Uri($"http://{Address}"), Timeout = TimeSpan.FromMinutes(5) };
 
+    /// <summary>The output of the current run (commands' output included), or of the last one once stopped.</summary>
     public string Log
     {
         get
         {
-            lock (_log) return _log.ToString();
+            lock (_log) return _log + (_process?.Output ?? "");
         }
     }
 
@@ -95,74 +96,54 @@ public sealed class RegistryProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the process; <see cref="Log"/> then holds this run's output only.</summary>
-    public async Task StartAsync()
+    public async Task StartAsync() => await StartAsync(TimeSpan.FromSeconds(90));
+
+    /// <summary>Starts the process and waits at most <paramref name="readyWithin"/> for it to be ready.</summary>
+    public async Task StartAsync(TimeSpan readyWithin)
     {
         lock (_log) _log.Clear();
-        foreach (var port in _ports) port.Dispose();
-        _process = Process.Start(StartInfo([], null))!;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
         using var http = Http();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        _process = await ServerProcess.StartAsync(StartInfo([], null), async () =>
         {
-            if (_process.HasExited) throw new InvalidOperationException($"the registry exited with {_process.ExitCode}:\n{Log}");
             try
             {
                 using var response = await http.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode) return;
+                return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the registry was not ready within 90 s:\n{Log}");
+        }, readyWithin, "answer /readyz", _ports);
     }
 
     /// <summary>Stops the process as an operator would (SIGTERM), waiting for it to shut down.</summary>
     public async Task StopAsync()
     {
         if (_process is null) return;
-        if (!_process.HasExited)
-        {
-            await Shell.TryAsync("kill", "-TERM", _process.Id.ToString());
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        _process.Dispose();
-        _process = null;
+        await _process.StopAsync();
+        await ForgetAsync();
     }
 
     /// <summary>kill -9 of the registry alone: no shutdown at all, as when a machine dies (its Nix builds go on, orphaned).</summary>
-    public Task KillAsync() => KillAsync(entireProcessTree: false);
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        await _process.KillAsync(entireProcessTree: false);
+        await ForgetAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync(entireProcessTree: true);
+        await ForgetAsync();
         _nix?.Dispose();
     }
 
-    private async Task KillAsync(bool entireProcessTree)
+    private async Task ForgetAsync()
     {
         if (_process is null) return;
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        lock (_log) _log.Append(_process.Output);
+        await _process.DisposeAsync();
         _process = null;
     }
 

@@ -20,6 +20,7 @@ namespace Nixery.Tests.Images;
 /// The image pipeline without Nix: a canned closure, a layer source that packs
 /// a small stand-in tar per group, and a real filesystem store.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ImageBuilderTests : IDisposable
 {
     private static readonly ImageRequest Request = new(
@@ -87,6 +88,20 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_layer_s_store_paths_and_their_sizes_are_kept_for_the_web_page()
+    {
+        var store = new FileSystemBlobStore(_directory.Combine("store"));
+        var build = await Builder(new CannedClosure(PackageRoot()), store, _directory).BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), CancellationToken.None);
+
+        Assert.Equal(build.Image.Layers.Select(l => l.Digest), build.Layers.Select(l => l.Digest));
+        Assert.Empty(build.Layers[^1].Paths);
+        var paths = build.Layers.SelectMany(l => l.Paths).ToArray();
+        Assert.Equal(paths.Length, paths.Select(p => p.Path).Distinct().Count());
+        Assert.Equal(4, paths.Length);
+        Assert.Contains(paths, p => p.Path.EndsWith("glibc-2.40", StringComparison.Ordinal) && p.Size == 30_000_000);
+    }
+
+    [Fact]
     public async Task A_closure_larger_than_the_size_limit_is_refused_before_anything_is_stored()
     {
         var store = new FileSystemBlobStore(_directory.Combine("store"));
@@ -104,8 +119,8 @@ public sealed class ImageBuilderTests : IDisposable
     {
         var store = new FileSystemBlobStore(directory.Combine("store"));
         var source = new PackingLayerSource(store, slowFirst);
-        var image = await Builder(new CannedClosure(PackageRoot()), store, directory).BuildAsync(Request, source, CancellationToken.None);
-        return (image, store, source);
+        var build = await Builder(new CannedClosure(PackageRoot()), store, directory).BuildAsync(Request, source, CancellationToken.None);
+        return (build.Image, store, source);
     }
 
     /// <summary>A package output with a shell and a CA bundle, so the config's Cmd and SSL_CERT_FILE are exercised too.</summary>
