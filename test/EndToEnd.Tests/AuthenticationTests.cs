@@ -270,6 +270,7 @@ public sealed class AuthenticatedRedisCluster : RedisProcessCluster
     protected override void AddEnvironment(Dictionary<string, string> environment) => Credentials.Write(_work, environment);
 }
 
+[Collection(Heavy.Name)]
 public class ClusterTokenTests(AuthenticatedRedisCluster cluster) : IClassFixture<AuthenticatedRedisCluster>
 {
     [Fact]

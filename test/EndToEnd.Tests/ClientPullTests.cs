@@ -6,6 +6,7 @@ namespace Nixery.EndToEnd.Tests;
 /// Real clients pull images that real Nix builds from the demo package set,
 /// through the real registry process, and run programs from them.
 /// </summary>
+[Collection(Heavy.Name)]
 public class ClientPullTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
     private RegistryProcess Registry => fixture.Registry;

@@ -148,8 +148,10 @@ public abstract class ClusterContract<TCluster>(TCluster cluster, ITestOutputHel
     }
 }
 
+[Collection(Heavy.Name)]
 public class RedisClusterTests(RedisProcessCluster cluster, ITestOutputHelper output)
     : ClusterContract<RedisProcessCluster>(cluster, output), IClassFixture<RedisProcessCluster>;
 
+[Collection(Heavy.Name)]
 public class AzureClusterTests(AzureProcessCluster cluster, ITestOutputHelper output)
     : ClusterContract<AzureProcessCluster>(cluster, output), IClassFixture<AzureProcessCluster>;

@@ -1,6 +1,7 @@
 namespace Nixery.Frontend.Tests;
 
 /// <summary>The distribution-spec conformance suite's range cases on a 2048-byte blob, and RFC 9110's rules.</summary>
+[Trait("Category", "Unit")]
 public class ByteRangeTests
 {
     private const long Size = 2048;

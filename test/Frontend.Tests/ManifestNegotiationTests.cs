@@ -2,6 +2,8 @@ using Nixery.Manifests;
 
 namespace Nixery.Frontend.Tests;
 
+[Trait("Category", "Unit")]
+
 public class ManifestNegotiationTests
 {
     [Fact]

@@ -1,5 +1,7 @@
 namespace Nixery.Frontend.Tests;
 
+[Trait("Category", "Unit")]
+
 public class RegistryRouteTests
 {
     [Fact]

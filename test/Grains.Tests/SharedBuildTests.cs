@@ -1,6 +1,7 @@
 namespace Nixery.Tests;
 
 /// <summary>The contract of a build many callers join.</summary>
+[Trait("Category", "Unit")]
 public class SharedBuildTests
 {
     [Fact]

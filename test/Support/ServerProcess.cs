@@ -6,9 +6,10 @@ using System.Text;
 namespace Nixery.Tests.Support;
 
 /// <summary>
-/// A server process this test run started (Azurite, s3rver, Redis), ready
-/// once its port accepts connections, its output kept for failure messages,
-/// stopped by its own process id.
+/// The one launcher for long-running processes the tests start (the
+/// registry, Azurite, s3rver, Redis, containerd): its output is kept for the
+/// failure message, readiness is waited for with a deadline, and it is
+/// stopped by its own process id, never by name.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -25,50 +26,91 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    public int Id => _process.Id;
+
     /// <summary>
     /// Starts a server whose port was leased from <see cref="FreePorts"/>
     /// (the leases are released as it starts) and waits, at most a minute,
     /// until <paramref name="port"/> accepts connections.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, int port, params PortLease[] leases)
+    public static Task<ServerProcess> StartAsync(string executable, IEnumerable<string> arguments, int port, params PortLease[] leases)
     {
-        foreach (var lease in leases) lease.Dispose();
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(executable);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return StartAsync(start, () => AcceptsAsync(port), TimeSpan.FromSeconds(60), $"listen on port {port}", leases);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="start"/> and polls <paramref name="ready"/> until
+    /// it answers true; fails with the process's output when it exits first or
+    /// is not ready <paramref name="within"/> (<paramref name="readiness"/> says what was waited for).
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, Func<Task<bool>> ready, TimeSpan within, string readiness, params PortLease[] leases)
+    {
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        foreach (var lease in leases) lease.Dispose();
         var server = new ServerProcess(Process.Start(start)!);
         server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
         {
             if (server._process.HasExited)
-                throw new InvalidOperationException($"{executable} exited with {server._process.ExitCode}:\n{server.Output}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
+                throw new InvalidOperationException($"{start.FileName} exited with {server._process.ExitCode}:\n{server.Output}");
+            if (await ready()) return server;
+            await Task.Delay(100);
         }
         await server.DisposeAsync();
-        throw new TimeoutException($"{executable} did not listen on port {port} within 60 s:\n{server.Output}");
+        throw new TimeoutException($"{start.FileName} did not {readiness} within {within.TotalSeconds:0} s:\n{server.Output}");
+    }
+
+    /// <summary>Stops the process as an operator would (SIGTERM), killing it after 30 s.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>kill -9: of the process alone (as when a machine dies; its children go on) or with its children.</summary>
+    public async Task KillAsync(bool entireProcessTree)
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillAsync(entireProcessTree: true);
         _process.Dispose();
+    }
+
+    private static async Task<bool> AcceptsAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private void Append(string? line)

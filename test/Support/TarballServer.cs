@@ -49,6 +49,12 @@ public sealed class TarballServer : IDisposable
         lock (_tarballs) _tarballs[name] = content;
     }
 
+    /// <summary>Serves <paramref name="content"/> as it is as <c>&lt;name&gt;.tar.gz</c>.</summary>
+    public void Publish(string name, byte[] content)
+    {
+        lock (_tarballs) _tarballs[name] = content;
+    }
+
     private async Task ServeAsync()
     {
         while (_listener.IsListening)

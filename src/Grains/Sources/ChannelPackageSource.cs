@@ -24,6 +24,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
     private readonly TimeProvider _clock;
     private readonly string _downloads;
     private readonly GlobList _allowed;
+    private readonly SemaphoreSlim _fetches;
     private readonly ConcurrentDictionary<string, Channel> _channels = new(StringComparer.Ordinal);
 
     public ChannelPackageSource(SourceImporter importer, CommandRunner runner, HttpClient http, IOptions<SourceOptions> options, TimeProvider clock)
@@ -32,7 +33,8 @@ public sealed partial class ChannelPackageSource : IPackageSource
         if (string.IsNullOrWhiteSpace(_options.Channel)) throw new InvalidOperationException("NIXERY_CHANNEL is not set");
         _importer = importer;
         _clock = clock;
-        _fetcher = new TarballFetcher(http, runner, _options.Timeout);
+        _fetcher = new TarballFetcher(http, runner, _options.Timeout, _options.MaxSizeMegabytes * 1024 * 1024);
+        _fetches = new SemaphoreSlim(_options.MaxConcurrentFetches, _options.MaxConcurrentFetches);
         _downloads = Path.Combine(SourceCache.Directory(_options), "tarballs");
         _allowed = _options.ChannelPatterns;
     }
@@ -66,7 +68,8 @@ public sealed partial class ChannelPackageSource : IPackageSource
 
     /// <summary>Why a tag may not select a tarball, or null if it may.</summary>
     private string? Refusal(string tag) =>
-        IsCommit().IsMatch(tag)
+        tag == _options.Channel ? null
+        : IsCommit().IsMatch(tag)
             ? _options.AllowCommits ? null : $"unknown tag '{tag}': commits are not served (NIXERY_ALLOW_COMMITS is off)"
             : _allowed.Matches(tag) ? null : $"unknown tag '{tag}': not a channel allowed by NIXERY_ALLOWED_CHANNELS ({_allowed})";
 
@@ -76,12 +79,23 @@ public sealed partial class ChannelPackageSource : IPackageSource
     private async Task<SourceRevision> FetchAsync(Channel channel, CancellationToken cancellation)
     {
         var url = new Uri(new Uri(_options.ChannelUrl.EndsWith('/') ? _options.ChannelUrl : _options.ChannelUrl + "/"), $"{Uri.EscapeDataString(channel.Name)}.tar.gz");
-        var outcome = await _fetcher.FetchAsync(url, channel.Current is null ? null : channel.ETag, _downloads, cancellation);
+        TarballFetcher.Outcome outcome;
+        await _fetches.WaitAsync(cancellation);
+        try
+        {
+            outcome = await _fetcher.FetchAsync(url, channel.Current is null ? null : channel.ETag, _downloads, cancellation);
+        }
+        finally
+        {
+            _fetches.Release();
+        }
         switch (outcome)
         {
             case TarballFetcher.Outcome.Unchanged when channel.Current is { } current:
                 return current;
             case TarballFetcher.Outcome.NotFound notFound:
+                // Not remembered: every distinct name a client invents would otherwise stay in memory.
+                _channels.TryRemove(new KeyValuePair<string, Channel>(channel.Name, channel));
                 throw new BuildFailedException(BuildError.Of(BuildErrorKind.UnknownRevision,
                     $"unknown tag '{channel.Name}': {Redaction.Url(url)} answered {(int)notFound.Status}"));
             case TarballFetcher.Outcome.Unpacked unpacked:

@@ -56,6 +56,12 @@ public sealed class SourceOptions
     /// </summary>
     public bool AllowCommits { get; set; }
 
+    /// <summary><c>NIXERY_SOURCE_MAX_SIZE</c>: MiB a package-set tarball may unpack to.</summary>
+    public long MaxSizeMegabytes { get; set; } = 2048;
+
+    /// <summary><c>NIXERY_MAX_SOURCE_FETCHES</c>: tarball downloads one silo runs at once; more wait.</summary>
+    public int MaxConcurrentFetches { get; set; } = 2;
+
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
     public TimeSpan Refresh => TimeSpan.FromSeconds(RefreshSeconds);

@@ -6,9 +6,12 @@ namespace Nixery.Sources;
 /// <summary>
 /// Downloads a package set tarball and unpacks it, bounded in time. A
 /// previous download's ETag makes the next check of an unchanged tarball a
-/// 304 instead of a full download.
+/// 304 instead of a full download. The tarball is decompressed here, not by
+/// tar, so that its unpacked size is bounded (<c>NIXERY_SOURCE_MAX_SIZE</c>)
+/// before more than that bounded .tar reaches the disk: a small gzip can
+/// expand a thousandfold.
 /// </summary>
-public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSpan timeout)
+public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSpan timeout, long maxBytes)
 {
     /// <summary>The outcome of a fetch: unchanged (304), not found, or unpacked into a directory.</summary>
     public abstract record Outcome
@@ -25,7 +28,7 @@ public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSp
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(timeout);
         Directory.CreateDirectory(workDirectory);
-        var archive = Path.Combine(workDirectory, $"{Guid.NewGuid():N}.tar.gz");
+        var archive = Path.Combine(workDirectory, $"{Guid.NewGuid():N}.tar");
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -37,12 +40,21 @@ public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSp
                 throw Unavailable(url, $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
 
             await using (var file = File.Create(archive))
+            await using (var body = await response.Content.ReadAsStreamAsync(limit.Token))
+            await using (var tar = new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress))
             {
-                await response.Content.CopyToAsync(file, limit.Token);
+                try
+                {
+                    await CopyBoundedAsync(tar, file, limit.Token);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw Unavailable(url, $"not a gzip tarball: {e.Message}");
+                }
             }
             var target = Path.Combine(workDirectory, Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(target);
-            var unpacked = await runner.RunAsync("tar", ["-xzf", archive, "-C", target], timeout, limit.Token);
+            var unpacked = await runner.RunAsync("tar", ["-xf", archive, "-C", target], timeout, limit.Token);
             if (!unpacked.Succeeded)
             {
                 Directory.Delete(target, recursive: true);
@@ -59,6 +71,23 @@ public sealed class TarballFetcher(HttpClient http, CommandRunner runner, TimeSp
         finally
         {
             File.Delete(archive);
+        }
+    }
+
+    private async Task CopyBoundedAsync(Stream source, Stream target, CancellationToken cancellation)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellation)) > 0)
+        {
+            total += read;
+            if (total > maxBytes)
+            {
+                throw new BuildFailedException(BuildError.Of(BuildErrorKind.TooLarge,
+                    $"the package set tarball unpacks to more than {maxBytes / (1024 * 1024)} MiB (NIXERY_SOURCE_MAX_SIZE)"));
+            }
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellation);
         }
     }
 

@@ -4,7 +4,7 @@ namespace Nixery.EndToEnd.Tests.Support;
 public sealed class Containerd : IAsyncLifetime
 {
     private readonly TemporaryDirectory _work = new();
-    private System.Diagnostics.Process? _daemon;
+    private ServerProcess? _daemon;
 
     public string Socket => _work.Combine("containerd.sock");
 
@@ -22,26 +22,17 @@ public sealed class Containerd : IAsyncLifetime
             [plugins."io.containerd.grpc.v1.cri"]
               disable_tcp_service = true
             """);
-        var start = new System.Diagnostics.ProcessStartInfo("containerd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add("--config");
-        start.ArgumentList.Add(config);
-        _daemon = System.Diagnostics.Process.Start(start)!;
-        _daemon.ErrorDataReceived += (_, _) => { };
-        _daemon.OutputDataReceived += (_, _) => { };
-        _daemon.BeginErrorReadLine();
-        _daemon.BeginOutputReadLine();
-        for (var i = 0; i < 200 && (await Shell.TryAsync("ctr", "--address", Socket, "version")).ExitCode != 0; i++) await Task.Delay(100);
+        _daemon = await ServerProcess.StartAsync(
+            new System.Diagnostics.ProcessStartInfo("containerd", ["--config", config]),
+            async () => (await Shell.TryAsync("ctr", "--address", Socket, "version")).ExitCode == 0,
+            TimeSpan.FromSeconds(60), "answer `ctr version`");
     }
 
     public Task<string> CtrAsync(params string[] arguments) => Shell.RunAsync("ctr", ["--address", Socket, .. arguments]);
 
     public async Task DisposeAsync()
     {
-        if (_daemon is { HasExited: false })
-        {
-            _daemon.Kill(entireProcessTree: true);
-            await _daemon.WaitForExitAsync();
-        }
+        if (_daemon is not null) await _daemon.DisposeAsync();
         // Snapshots are overlay mounts under the private root; unmount before removing.
         await Shell.TryAsync("sh", "-c", $"grep -o ' {_work.Path}[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l");
         _work.Dispose();

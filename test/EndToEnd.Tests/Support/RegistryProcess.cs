@@ -16,7 +16,7 @@ public sealed class RegistryProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
     private readonly string _executable;
-    private Process? _process;
+    private ServerProcess? _process;
     private readonly StringBuilder _log = new();
 
     private readonly IReadOnlyDictionary<string, string>? _overrides;
@@ -60,11 +60,12 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public HttpClient Http() => new() { BaseAddress = new Uri($"http://{Address}"), Timeout = TimeSpan.FromMinutes(5) };
 
+    /// <summary>The output of the current run (commands' output included), or of the last one once stopped.</summary>
     public string Log
     {
         get
         {
-            lock (_log) return _log.ToString();
+            lock (_log) return _log + (_process?.Output ?? "");
         }
     }
 
@@ -95,71 +96,48 @@ public sealed class RegistryProcess : IAsyncDisposable
     public async Task StartAsync(TimeSpan readyWithin)
     {
         lock (_log) _log.Clear();
-        foreach (var port in _ports) port.Dispose();
-        _process = Process.Start(StartInfo([], null))!;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
         using var http = Http();
-        var deadline = DateTime.UtcNow + readyWithin;
-        while (DateTime.UtcNow < deadline)
+        _process = await ServerProcess.StartAsync(StartInfo([], null), async () =>
         {
-            if (_process.HasExited) throw new InvalidOperationException($"the registry exited with {_process.ExitCode}:\n{Log}");
             try
             {
                 using var response = await http.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode) return;
+                return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the registry was not ready within {readyWithin.TotalSeconds:0} s:\n{Log}");
+        }, readyWithin, "answer /readyz", _ports);
     }
 
     /// <summary>Stops the process as an operator would (SIGTERM), waiting for it to shut down.</summary>
     public async Task StopAsync()
     {
         if (_process is null) return;
-        if (!_process.HasExited)
-        {
-            await Shell.TryAsync("kill", "-TERM", _process.Id.ToString());
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        _process.Dispose();
-        _process = null;
+        await _process.StopAsync();
+        await ForgetAsync();
     }
 
     /// <summary>kill -9 of the registry alone: no shutdown at all, as when a machine dies (its Nix builds go on, orphaned).</summary>
-    public Task KillAsync() => KillAsync(entireProcessTree: false);
+    public async Task KillAsync()
+    {
+        if (_process is null) return;
+        await _process.KillAsync(entireProcessTree: false);
+        await ForgetAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync(entireProcessTree: true);
+        await ForgetAsync();
         _nix?.Dispose();
     }
 
-    private async Task KillAsync(bool entireProcessTree)
+    private async Task ForgetAsync()
     {
         if (_process is null) return;
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        lock (_log) _log.Append(_process.Output);
+        await _process.DisposeAsync();
         _process = null;
     }
 
@@ -178,6 +156,11 @@ public sealed class RegistryProcess : IAsyncDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment.Remove("NIX_PATH");
         start.Environment.Remove("NIX_REMOTE");
+        // Nix kills every process of a build user before it hands that user a build. A private
+        // store has its own user pool but shares the machine's uids and process table, so two
+        // stores would take the same build user and kill each other's builders (signal 9). In a
+        // pod the process table is the pod's own; here, a private store builds without build users.
+        if (_nix is not null) start.Environment["NIXERY_BUILD_USERS_GROUP"] = "";
         foreach (var (name, value) in _environment) start.Environment[name] = value;
         foreach (var (name, value) in overrides ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return start;

@@ -4,6 +4,8 @@ using Nixery.Tests.Support;
 
 namespace Nixery.Tests.Collection;
 
+[Trait("Category", "Unit")]
+
 public class BlobSweeperTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,8 @@ using Nixery.Configuration;
 
 namespace Nixery.Tests.Configuration;
 
+[Trait("Category", "Unit")]
+
 public class ConfigurationCheckTests
 {
     private static IConfiguration From(params (string Name, string Value)[] variables) =>

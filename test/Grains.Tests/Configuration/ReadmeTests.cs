@@ -4,6 +4,7 @@ using Nixery.Tests.Support;
 namespace Nixery.Tests.Configuration;
 
 /// <summary>The README's configuration table says what the code does: the same variables with the same defaults.</summary>
+[Trait("Category", "Unit")]
 public class ReadmeTests
 {
     /// <summary>(variable, default cell) of each row of the table under "## Configuration".</summary>

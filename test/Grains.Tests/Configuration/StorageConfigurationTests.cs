@@ -8,6 +8,8 @@ using Nixery.StorageServers;
 
 namespace Nixery.Tests.Configuration;
 
+[Trait("Category", "Unit")]
+
 public class StorageConfigurationTests
 {
     private static IConfiguration From(params (string Name, string Value)[] variables) =>

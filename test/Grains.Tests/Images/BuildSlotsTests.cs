@@ -7,6 +7,8 @@ using Nixery.Nix;
 
 namespace Nixery.Tests.Images;
 
+[Trait("Category", "Unit")]
+
 public class BuildSlotsTests
 {
     private static BuildSlots Slots(int concurrent, int queued) => new(

@@ -20,6 +20,7 @@ namespace Nixery.Tests.Images;
 /// The image pipeline without Nix: a canned closure, a layer source that packs
 /// a small stand-in tar per group, and a real filesystem store.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ImageBuilderTests : IDisposable
 {
     private static readonly ImageRequest Request = new(

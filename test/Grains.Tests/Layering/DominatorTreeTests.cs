@@ -2,6 +2,8 @@ using Nixery.Layering;
 
 namespace Nixery.Tests.Layering;
 
+[Trait("Category", "Unit")]
+
 public class DominatorTreeTests
 {
     // 0 → 1, 0 → 2; 1 → 3; 2 → 3; 3 → 4; 1 → 5; 5 → 4; 6 is unreachable.

@@ -4,6 +4,7 @@ using Nixery.Layering;
 namespace Nixery.Tests.Layering;
 
 /// <summary>What every strategy promises, on random closures, budgets and popularity data.</summary>
+[Trait("Category", "Unit")]
 public class LayeringPropertiesTests
 {
     public static TheoryData<string> Strategies => [.. new LayeringStrategies().Names];

@@ -2,6 +2,8 @@ using Nixery.Layering;
 
 namespace Nixery.Tests.Layering;
 
+[Trait("Category", "Unit")]
+
 public class LayeringStrategiesTests
 {
     private readonly LayeringStrategies _strategies = new();

@@ -5,6 +5,8 @@ using static Nixery.Tests.Layering.Closures;
 
 namespace Nixery.Tests.Layering;
 
+[Trait("Category", "Unit")]
+
 public class PopularityContestTests
 {
     // The dependency tree of closure-graph.py's documentation:

@@ -3,6 +3,8 @@ using static Nixery.Tests.Layering.Closures;
 
 namespace Nixery.Tests.Layering;
 
+[Trait("Category", "Unit")]
+
 public class PopularityCounterTests
 {
     [Fact]

@@ -3,6 +3,8 @@ using Nixery.Layering;
 
 namespace Nixery.Tests.Layering;
 
+[Trait("Category", "Unit")]
+
 public class PopularityFileTests
 {
     [Fact]

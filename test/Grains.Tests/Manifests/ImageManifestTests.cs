@@ -3,6 +3,8 @@ using Nixery.Manifests;
 
 namespace Nixery.Tests.Manifests;
 
+[Trait("Category", "Unit")]
+
 public class ImageManifestTests
 {
     private static readonly BlobReference Config = new(Digest.Sha256("config"u8), 6);

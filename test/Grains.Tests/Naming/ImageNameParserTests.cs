@@ -2,6 +2,8 @@ using Nixery.Naming;
 
 namespace Nixery.Tests.Naming;
 
+[Trait("Category", "Unit")]
+
 public class ImageNameParserTests
 {
     private static readonly ImageNameParser Parser = new(new NamingOptions());

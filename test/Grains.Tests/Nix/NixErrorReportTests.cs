@@ -2,6 +2,8 @@ using Nixery.Nix;
 
 namespace Nixery.Tests.Nix;
 
+[Trait("Category", "Unit")]
+
 public class NixErrorReportTests
 {
     private const string BuilderFailure = """

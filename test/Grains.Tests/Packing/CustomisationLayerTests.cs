@@ -5,6 +5,7 @@ using Nixery.Packing;
 namespace Nixery.Tests.Packing;
 
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Unit")]
 public sealed class CustomisationLayerTests : IDisposable
 {
     private readonly TempTree _store = new();

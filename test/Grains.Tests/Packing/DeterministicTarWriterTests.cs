@@ -7,6 +7,7 @@ using TarEntry = Nixery.Packing.TarEntry;
 namespace Nixery.Tests.Packing;
 
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Unit")]
 public sealed class DeterministicTarWriterTests : IDisposable
 {
     // Over 100 bytes but splittable into ustar prefix + name.

@@ -6,6 +6,7 @@ using Nixery.Packing;
 namespace Nixery.Tests.Packing;
 
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Unit")]
 public sealed class LayerWriterTests : IDisposable
 {
     private readonly TempTree _tree = new();

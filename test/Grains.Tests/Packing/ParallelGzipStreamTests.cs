@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Nixery.Tests.Packing;
 
 [SupportedOSPlatform("linux")]
+[Trait("Category", "Unit")]
 public class ParallelGzipStreamTests(ITestOutputHelper log)
 {
     private const int Chunk = LayerFormat.ChunkSize;

@@ -2,6 +2,8 @@ using Nixery.Packing;
 
 namespace Nixery.Tests.Packing;
 
+[Trait("Category", "Unit")]
+
 public class TarEntryTests
 {
     [Theory]

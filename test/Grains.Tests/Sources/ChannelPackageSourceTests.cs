@@ -13,12 +13,12 @@ public class ChannelPackageSourceTests
     private const string Commit = "0123456789abcdef0123456789abcdef01234567";
 
     private static ChannelPackageSource Source(TarballServer server, TemporaryDirectory work, string channel = "nixos-unstable", string? url = null,
-        bool allowCommits = true, List<string>? allowedChannels = null) =>
+        bool allowCommits = true, List<string>? allowedChannels = null, long maxSizeMegabytes = 2048) =>
         new(GitPackageSourceTests.Importer(work), new CommandRunner(NullLogger<CommandRunner>.Instance), new HttpClient(),
             Options.Create(new SourceOptions
             {
                 Channel = channel, ChannelUrl = url ?? server.BaseUrl, RefreshSeconds = 0, CachePath = work.Combine("cache"), TimeoutSeconds = 30,
-                AllowCommits = allowCommits, AllowedChannels = allowedChannels,
+                AllowCommits = allowCommits, AllowedChannels = allowedChannels, MaxSizeMegabytes = maxSizeMegabytes,
             }),
             TimeProvider.System);
 
@@ -116,13 +116,37 @@ public class ChannelPackageSourceTests
         Assert.Equal("custom", Content(await defaults.ResolveAsync("latest", CancellationToken.None)));
         Assert.Equal("stable", Content(await defaults.ResolveAsync("nixos-24.05", CancellationToken.None)));
         var requests = server.Requests;
-        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => defaults.ResolveAsync("custom-channel", CancellationToken.None));
+        Assert.Equal("custom", Content(await defaults.ResolveAsync("custom-channel", CancellationToken.None)));
+        requests = server.Requests;
+        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => defaults.ResolveAsync("other-channel", CancellationToken.None));
         Assert.Equal(BuildErrorKind.UnknownRevision, refused.Error.Kind);
-        Assert.Contains("'custom-channel'", refused.Error.Message);
+        Assert.Contains("'other-channel'", refused.Error.Message);
         Assert.Equal(requests, server.Requests);
 
         var narrowed = Source(server, work, allowedChannels: ["nixos-24.*"]);
         Assert.Equal("stable", Content(await narrowed.ResolveAsync("nixos-24.05", CancellationToken.None)));
         await Assert.ThrowsAsync<BuildFailedException>(() => narrowed.ResolveAsync("nixpkgs-unstable", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_tarball_that_unpacks_beyond_the_size_limit_is_refused_before_it_reaches_the_disk()
+    {
+        // 64 MiB of zeros compress to about 64 KiB: a small download, a large tree.
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < 64; i++) gzip.Write(zeros);
+        }
+        using var server = new TarballServer();
+        server.Publish("nixos-bomb", compressed.ToArray());
+        using var work = new TemporaryDirectory();
+
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() =>
+            Source(server, work, maxSizeMegabytes: 1).ResolveAsync("nixos-bomb", CancellationToken.None));
+        Assert.Equal(BuildErrorKind.TooLarge, failure.Error.Kind);
+        Assert.Contains("NIXERY_SOURCE_MAX_SIZE", failure.Error.Message);
+        var left = Directory.EnumerateFiles(work.Combine("cache"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Assert.True(left < 2 * 1024 * 1024, $"{left} bytes left in the source cache");
     }
 }

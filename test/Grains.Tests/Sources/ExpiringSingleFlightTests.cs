@@ -2,6 +2,8 @@ using Nixery.Sources;
 
 namespace Nixery.Tests.Sources;
 
+[Trait("Category", "Unit")]
+
 public class ExpiringSingleFlightTests
 {
     private sealed class ManualClock : TimeProvider

@@ -4,6 +4,7 @@ using Nixery.Tests.Support;
 namespace Nixery.Tests.Storage;
 
 /// <summary>The blob-store contract on the filesystem backend.</summary>
+[Trait("Category", "Unit")]
 public sealed class FileSystemBlobStoreContractTests : BlobStoreContract
 {
     private readonly TemporaryDirectory _root = new();

@@ -4,6 +4,8 @@ using Nixery.Tests.Support;
 
 namespace Nixery.Tests.Storage;
 
+[Trait("Category", "Unit")]
+
 public class FileSystemBlobStoreTests
 {
     private static Func<Stream, CancellationToken, Task> Bytes(byte[] content) => (s, t) => s.WriteAsync(content, t).AsTask();

@@ -9,6 +9,7 @@ namespace Nixery.Tests.Storage;
 /// an IOException, so the pipeline reports them as storage failures
 /// instead of internal errors.
 /// </summary>
+[Trait("Category", "Unit")]
 public class ServiceFailureBoundaryTests
 {
     public static TheoryData<Exception> ServiceFailures => new()
