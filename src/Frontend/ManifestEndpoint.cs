@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nixery.Manifests;
+using Nixery.Metrics;
 using Nixery.Naming;
 using Nixery.Storage;
 
@@ -13,7 +14,7 @@ namespace Nixery.Frontend;
 /// every caller; a digest is served from storage, exactly as stored. Both
 /// are answered from the <see cref="ManifestCache"/> when it may.
 /// </summary>
-public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, ColdBuildLimiter coldBuilds, IBlobStore store, ILogger<ManifestEndpoint> logger)
+public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, ColdBuildLimiter coldBuilds, IBlobStore store, RegistryMetrics metrics, ILogger<ManifestEndpoint> logger)
 {
     /// <summary>Manifests of ours are a few KiB; anything larger is not one.</summary>
     private const long MaxManifestSize = 4 * 1024 * 1024;
@@ -26,7 +27,12 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, Co
             return RegistryError.ManifestUnknown($"invalid tag '{route.Reference}'", new { name = route.Name, tag = route.Reference });
 
         var mediaType = ManifestNegotiation.Choose(context.Request.Headers.Accept);
-        if (cache.TryGet(route.Name, route.Reference, out var cached)) return cached.For(mediaType).Result;
+        if (cache.TryGet(route.Name, route.Reference, out var cached))
+        {
+            // Answered from a built image, as the grain's own hits are: the metric counts hits wherever they happen.
+            metrics.ManifestCache(hit: true);
+            return cached.For(mediaType).Result;
+        }
 
         var epoch = await cache.EpochForFillAsync();
         var resolved = await lookup.ResolveAsync(route.Name, route.Reference);

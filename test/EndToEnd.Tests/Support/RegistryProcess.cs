@@ -156,6 +156,11 @@ public sealed class RegistryProcess : IAsyncDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment.Remove("NIX_PATH");
         start.Environment.Remove("NIX_REMOTE");
+        // Nix kills every process of a build user before it hands that user a build. A private
+        // store has its own user pool but shares the machine's uids and process table, so two
+        // stores would take the same build user and kill each other's builders (signal 9). In a
+        // pod the process table is the pod's own; here, a private store builds without build users.
+        if (_nix is not null) start.Environment["NIXERY_BUILD_USERS_GROUP"] = "";
         foreach (var (name, value) in _environment) start.Environment[name] = value;
         foreach (var (name, value) in overrides ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return start;
