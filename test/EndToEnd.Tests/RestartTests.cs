@@ -14,15 +14,18 @@ public class RestartTests
     {
         using var firstStorage = new TemporaryDirectory();
         using var secondStorage = new TemporaryDirectory();
+        using var nix = new NixInvocations();
 
-        await using var first = new RegistryProcess(firstStorage.Path);
+        await using var first = new RegistryProcess(firstStorage.Path, new Dictionary<string, string> { ["PATH"] = nix.SearchPath });
         await first.StartAsync();
         var original = await PullAsync(first);
+        Assert.Equal(1, nix.Builds);
 
+        nix.Reset();
         await first.KillAsync();
         await first.StartAsync();
         var afterRestart = await PullAsync(first);
-        Assert.DoesNotContain("building image", first.Log);
+        Assert.Equal(0, nix.Builds);
 
         await using var fresh = new RegistryProcess(secondStorage.Path);
         await fresh.StartAsync();

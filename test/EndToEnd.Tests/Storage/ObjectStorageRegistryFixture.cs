@@ -9,6 +9,9 @@ public abstract class ObjectStorageRegistryFixture : IAsyncLifetime
 
     public RegistryProcess Registry { get; private set; } = null!;
 
+    /// <summary>What the registry asked of Nix.</summary>
+    public NixInvocations Nix { get; } = new();
+
     /// <summary>Whether blob requests are redirected to the storage server.</summary>
     public abstract bool Redirects { get; }
 
@@ -24,7 +27,7 @@ public abstract class ObjectStorageRegistryFixture : IAsyncLifetime
     {
         var environment = await StartStorageAsync("e2e-" + Guid.NewGuid().ToString("N")[..16]);
         // STORAGE_PATH stays set: the registry keeps its Nix GC roots there.
-        Registry = new RegistryProcess(_local.Path, environment);
+        Registry = new RegistryProcess(_local.Path, new Dictionary<string, string>(environment) { ["PATH"] = Nix.SearchPath });
         await Registry.StartAsync();
     }
 
@@ -32,6 +35,7 @@ public abstract class ObjectStorageRegistryFixture : IAsyncLifetime
     {
         await Registry.DisposeAsync();
         await StopStorageAsync();
+        Nix.Dispose();
         _local.Dispose();
     }
 }

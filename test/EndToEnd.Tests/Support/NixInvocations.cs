@@ -1,47 +1,66 @@
 namespace Nixery.EndToEnd.Tests.Support;
 
 /// <summary>
-/// Counts Nix builds from outside the registry: a directory put first on the
-/// registry's PATH holds a nix-store and a nix-instantiate that record its arguments in a log
-/// and then runs the real one.
+/// The outside witness of what the registry asks of Nix: a directory put
+/// first on the registry's PATH holds a wrapper for every Nix program, which
+/// records the program and its arguments in one log and then runs the real
+/// program found further along PATH (wherever this machine installed it).
+/// Tests count what Nix was asked from that log, never from the registry's
+/// own log lines or counters.
 /// </summary>
 public sealed class NixInvocations : IDisposable
 {
+    private static readonly string[] Programs = ["nix", "nix-store", "nix-instantiate", "nix-build", "nix-env"];
+
     private readonly TemporaryDirectory _directory = new();
 
     public NixInvocations()
     {
-        var real = "/usr/bin/nix-store";
-        var wrapper = _directory.Combine("nix-store");
-        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> '{LogPath}'\nexec {real} \"$@\"\n");
-        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var program in Programs)
+        {
+            var real = path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+            if (real is null) continue;
+            var wrapper = _directory.Combine(program);
+            File.WriteAllText(wrapper, $"#!/bin/sh\necho \"{program} $*\" >> '{LogPath}'\nexec '{real}' \"$@\"\n");
+            File.SetUnixFileMode(wrapper, (UnixFileMode)0b111_101_101);
+        }
+        Assert.True(File.Exists(_directory.Combine("nix-store")), $"nix-store is not on PATH ({path})");
         File.WriteAllText(LogPath, "");
-
-        // Evaluations too: a name refused from the catalogue must cost none.
-        var instantiate = _directory.Combine("nix-instantiate");
-        File.WriteAllText(instantiate, $"#!/bin/sh\necho \"$*\" >> '{EvaluationLogPath}'\nexec /usr/bin/nix-instantiate \"$@\"\n");
-        File.SetUnixFileMode(instantiate, File.GetUnixFileMode(wrapper));
-        File.WriteAllText(EvaluationLogPath, "");
     }
-
-    public string EvaluationLogPath => _directory.Combine("evaluations.log");
-
-    /// <summary>How many times Nix was asked to select an image's packages (select-packages.nix) since the last <see cref="Reset"/>.</summary>
-    public int Selections => File.ReadAllLines(EvaluationLogPath).Count(line => line.Contains("select-packages", StringComparison.Ordinal));
 
     public string LogPath => _directory.Combine("invocations.log");
 
     /// <summary>The PATH for the registry's processes.</summary>
     public string SearchPath => $"{_directory.Path}:{Environment.GetEnvironmentVariable("PATH")}";
 
-    /// <summary>How many times Nix was asked to build derivations since the last <see cref="Reset"/> (not to root a path).</summary>
-    public int Builds => File.ReadAllLines(LogPath).Count(line => line.Contains("--realise", StringComparison.Ordinal) && line.Contains(".drv!", StringComparison.Ordinal));
+    /// <summary>Every invocation since the last <see cref="Reset"/>: program and arguments.</summary>
+    public IReadOnlyList<string> Lines => File.ReadAllLines(LogPath);
 
-    public void Reset()
-    {
-        File.WriteAllText(LogPath, "");
-        File.WriteAllText(EvaluationLogPath, "");
-    }
+    /// <summary>Realisations of derivations (builds; not the rooting of an output path) since the last <see cref="Reset"/>.</summary>
+    public int Builds => Realisations.Count();
+
+    /// <summary>Realisations whose derivations include one of each of <paramref name="packages"/> (by store name, e.g. <c>jq</c>).</summary>
+    public int BuildsOf(params string[] packages) =>
+        Realisations.Count(line => packages.All(p => line.Split(' ').Any(word => IsDerivationOf(word, p))));
+
+    /// <summary>How many times Nix was asked to select an image's packages (select-packages.nix) since the last <see cref="Reset"/>.</summary>
+    public int Selections => Lines.Count(line => line.StartsWith("nix-instantiate ", StringComparison.Ordinal) && line.Contains("select-packages", StringComparison.Ordinal));
+
+    public void Reset() => File.WriteAllText(LogPath, "");
 
     public void Dispose() => _directory.Dispose();
+
+    private IEnumerable<string> Realisations =>
+        Lines.Where(line => line.StartsWith("nix-store ", StringComparison.Ordinal) && line.Contains(" --realise", StringComparison.Ordinal) && line.Contains(".drv", StringComparison.Ordinal));
+
+    /// <summary><c>/nix/store/&lt;hash&gt;-jq-1.7.1.drv!out</c> is a derivation of <c>jq</c>.</summary>
+    private static bool IsDerivationOf(string word, string package)
+    {
+        var drv = word.Split('!')[0];
+        if (!drv.EndsWith(".drv", StringComparison.Ordinal)) return false;
+        var name = Path.GetFileName(drv);
+        var dash = name.IndexOf('-');
+        return dash > 0 && name[(dash + 1)..].StartsWith(package + "-", StringComparison.Ordinal);
+    }
 }

@@ -7,15 +7,19 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public RegistryProcess Registry { get; private set; } = null!;
 
+    /// <summary>What the registry asked of Nix.</summary>
+    public NixInvocations Nix { get; } = new();
+
     public async Task InitializeAsync()
     {
-        Registry = new RegistryProcess(_storage.Path);
+        Registry = new RegistryProcess(_storage.Path, new Dictionary<string, string> { ["PATH"] = Nix.SearchPath });
         await Registry.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
         await Registry.DisposeAsync();
+        Nix.Dispose();
         _storage.Dispose();
     }
 }
