@@ -17,8 +17,9 @@ let
   # Each build script gets the busybox applets on a private PATH and nothing
   # from the host.
   # meta sits on the result, as nixpkgs' mkDerivation puts it, so it never
-  # changes a derivation (the web page's search reads meta.description).
-  mkPackage = { pname, version, script, outputs ? [ "out" ], extra ? { }, description ? "" }:
+  # changes a derivation (the web page's search reads meta.description, the
+  # SBOM meta.license and meta.homepage).
+  mkPackage = { pname, version, script, outputs ? [ "out" ], extra ? { }, description ? "", meta ? { } }:
     (derivation ({
       name = "${pname}-${version}";
       inherit system pname version outputs;
@@ -32,12 +33,21 @@ let
         export PATH="$NIX_BUILD_TOP/.applets"
         ${script}
       '' ];
-    } // extra)) // { meta = { inherit description; }; };
+    } // extra)) // { meta = { inherit description; } // meta; };
+
+  # nixpkgs' lib.licenses entries have this shape.
+  licenses = {
+    asl20 = { spdxId = "Apache-2.0"; shortName = "asl20"; };
+    curl = { spdxId = "curl"; shortName = "curl"; };
+    gpl2Only = { spdxId = "GPL-2.0-only"; shortName = "gpl2Only"; };
+    gpl3Plus = { spdxId = "GPL-3.0-or-later"; shortName = "gpl3Plus"; };
+    zlib = { spdxId = "Zlib"; shortName = "zlib"; };
+  };
 
   # A library-like package: a file under lib/ that names its dependencies'
   # store paths, so Nix's reference scanner records real references.
-  mkLibrary = { pname, version, deps ? [ ], description ? "The ${pname} library" }: mkPackage {
-    inherit pname version description;
+  mkLibrary = { pname, version, deps ? [ ], description ? "The ${pname} library", meta ? { } }: mkPackage {
+    inherit pname version description meta;
     script = ''
       mkdir -p $out/lib $out/share/doc/${pname}
       echo "${pname} ${version}" > $out/lib/lib${pname}.so.txt
@@ -48,8 +58,8 @@ let
 
   # An application: bin/<name> is a shell script run by busybox's sh that
   # prints its name and the libraries it was linked against.
-  mkProgram = { pname, version, bin ? pname, deps ? [ ], message ? "${pname} ${version}", description ? "" }: mkPackage {
-    inherit pname version description;
+  mkProgram = { pname, version, bin ? pname, deps ? [ ], message ? "${pname} ${version}", description ? "", meta ? { } }: mkPackage {
+    inherit pname version description meta;
     script = ''
       mkdir -p $out/bin $out/share/man/man1
       cat > $out/bin/${bin} <<SCRIPT
@@ -159,11 +169,15 @@ let
       pname = "hello"; description = "Program that produces a familiar, friendly greeting";
       version = "2.12.1";
       message = "Hello, world!";
+      meta = { homepage = "https://www.gnu.org/software/hello/manual/"; license = licenses.gpl3Plus; };
     };
 
     # A web of shared dependencies, as in nixpkgs: git and curl share openssl
     # and zlib; htop shares ncurses with nano-like tools.
-    zlib = mkLibrary { pname = "zlib"; description = "Lossless data-compression library"; version = "1.3.1"; };
+    zlib = mkLibrary {
+      pname = "zlib"; description = "Lossless data-compression library"; version = "1.3.1";
+      meta = { homepage = "https://zlib.net"; license = licenses.zlib; };
+    };
     ncurses = mkLibrary { pname = "ncurses"; description = "Free software emulation of curses in SVR4 and more"; version = "6.4"; };
     # Two outputs; "out" names "doc", so doc is part of the runtime closure
     # while a selection of the package gives its "out".
@@ -171,14 +185,21 @@ let
       pname = "openssl"; description = "Cryptographic library that implements the SSL and TLS protocols";
       version = "3.0.13";
       outputs = [ "out" "doc" ];
+      meta = { homepage = "https://www.openssl.org/"; license = licenses.asl20; };
       script = ''
         mkdir -p $out/lib $doc/share/doc/openssl
         echo "openssl 3.0.13 with ${zlib}; manual in $doc" > $out/lib/libssl.so.txt
         echo "The OpenSSL manual." > $doc/share/doc/openssl/index.txt
       '';
     };
-    curl = mkProgram { pname = "curl"; description = "A command line tool for transferring files with URL syntax"; version = "8.6.0"; deps = [ openssl zlib ]; };
-    git = mkProgram { pname = "git"; description = "Distributed version control system"; version = "2.44.0"; deps = [ curl openssl zlib ]; };
+    curl = mkProgram {
+      pname = "curl"; description = "A command line tool for transferring files with URL syntax"; version = "8.6.0"; deps = [ openssl zlib ];
+      meta = { homepage = "https://curl.se/"; license = licenses.curl; };
+    };
+    git = mkProgram {
+      pname = "git"; description = "Distributed version control system"; version = "2.44.0"; deps = [ curl openssl zlib ];
+      meta = { homepage = "https://git-scm.com/"; license = licenses.gpl2Only; };
+    };
     htop = mkProgram { pname = "htop"; description = "An interactive process viewer"; version = "3.3.0"; deps = [ ncurses ]; };
     jq = mkProgram { pname = "jq"; description = "A lightweight and flexible command-line JSON processor"; version = "1.7.1"; };
 

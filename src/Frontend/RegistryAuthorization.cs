@@ -55,6 +55,7 @@ public static class RegistryAuthorization
         RegistryRoute.Blob b => b.Name,
         RegistryRoute.Tags t => t.Name,
         RegistryRoute.Upload u => u.Name,
+        RegistryRoute.Referrers r => r.Name,
         _ => null,
     };
 

@@ -27,6 +27,7 @@ public static class RegistryEndpoints
         services.AddSingleton<BlobEndpoint>();
         services.AddSingleton<TagsEndpoint>();
         services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<ReferrersEndpoint>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RegistryAccess>();
         return services;
@@ -48,6 +49,7 @@ public static class RegistryEndpoints
         public ManifestEndpoint Manifests { get; } = services.GetRequiredService<ManifestEndpoint>();
         public BlobEndpoint Blobs { get; } = services.GetRequiredService<BlobEndpoint>();
         public TagsEndpoint Tags { get; } = services.GetRequiredService<TagsEndpoint>();
+        public ReferrersEndpoint Referrers { get; } = services.GetRequiredService<ReferrersEndpoint>();
         public RegistryMetrics Metrics { get; } = services.GetRequiredService<RegistryMetrics>();
     }
 
@@ -93,6 +95,7 @@ public static class RegistryEndpoints
         RegistryRoute.Blob => "blob",
         RegistryRoute.Tags => "tags",
         RegistryRoute.Upload => "upload",
+        RegistryRoute.Referrers => "referrers",
         _ => "unknown",
     };
 
@@ -108,6 +111,7 @@ public static class RegistryEndpoints
             RegistryRoute.Manifest manifest => await resources.Manifests.GetAsync(context, manifest),
             RegistryRoute.Blob blob => await resources.Blobs.GetAsync(context, blob),
             RegistryRoute.Tags tags => await resources.Tags.GetAsync(context, tags),
+            RegistryRoute.Referrers referrers => await resources.Referrers.GetAsync(context, referrers),
             RegistryRoute.Upload upload => new RegistryError(StatusCodes.Status404NotFound, "BLOB_UPLOAD_UNKNOWN", "there are no uploads: this registry is read-only", new { name = upload.Name }),
             _ => RegistryError.NotFound(context.Request.Path),
         };

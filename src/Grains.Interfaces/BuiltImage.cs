@@ -29,7 +29,8 @@ public sealed record LayerDescriptor(
 
 /// <summary>
 /// A finished image. The same image is offered as a Docker schema 2 and as an
-/// OCI manifest; both name the same config and layer blobs.
+/// OCI manifest; both name the same config and layer blobs. <see cref="Sbom"/>
+/// is null only for images built before SBOMs existed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("nixery.BuiltImage")]
 public sealed record BuiltImage(
@@ -37,7 +38,29 @@ public sealed record BuiltImage(
     [property: Id(1)] ManifestDocument Oci,
     [property: Id(2)] Digest Config,
     [property: Id(3)] IReadOnlyList<LayerDescriptor> Layers,
-    [property: Id(4)] DateTimeOffset BuiltAt)
+    [property: Id(4)] DateTimeOffset BuiltAt,
+    [property: Id(5)] ImageSbom? Sbom = null)
 {
-    public IEnumerable<Digest> Blobs() => Layers.Select(l => l.Digest).Append(Config).Append(Docker.Digest).Append(Oci.Digest);
+    public IEnumerable<Digest> Blobs()
+    {
+        var blobs = Layers.Select(l => l.Digest).Append(Config).Append(Docker.Digest).Append(Oci.Digest);
+        return Sbom is null ? blobs : blobs.Concat(Sbom.Blobs());
+    }
+}
+
+/// <summary>
+/// An image's SPDX SBOM: the document's blob (served at
+/// <c>/v2/&lt;name&gt;/blobs/&lt;Document.Digest&gt;</c>), and the two artifact
+/// manifests that make it a referrer of the image, one whose subject is the
+/// Docker manifest and one whose subject is the OCI manifest (clients know
+/// the image by whichever digest they pulled).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("nixery.ImageSbom")]
+public sealed record ImageSbom(
+    [property: Id(0)] BlobReference Document,
+    [property: Id(1)] Digest EmptyConfig,
+    [property: Id(2)] ManifestDocument DockerReferrer,
+    [property: Id(3)] ManifestDocument OciReferrer)
+{
+    public IEnumerable<Digest> Blobs() => [Document.Digest, EmptyConfig, DockerReferrer.Digest, OciReferrer.Digest];
 }

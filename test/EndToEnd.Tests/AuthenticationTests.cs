@@ -8,19 +8,22 @@ namespace Nixery.EndToEnd.Tests;
 
 /// <summary>
 /// Users and a policy for the authenticated registry: alice may pull and
-/// build everything; bob only the <c>hello</c> repository. The htpasswd file
-/// is written by the real <c>htpasswd -B</c>.
+/// build everything; bob only the <c>hello</c> repository; carol may pull
+/// everything but build nothing. The htpasswd file is written by the real
+/// <c>htpasswd -B</c>.
 /// </summary>
 public sealed class Credentials
 {
     public const string AlicePassword = "alice-pw-7f3e9c";
     public const string BobPassword = "bob-pw-51d0aa";
+    public const string CarolPassword = "carol-pw-c4r0";
 
     public static void Write(TemporaryDirectory directory, Dictionary<string, string> environment)
     {
         var htpasswd = directory.Combine("htpasswd");
         Shell.RunAsync("htpasswd", "-B", "-b", "-c", htpasswd, "alice", AlicePassword).GetAwaiter().GetResult();
         Shell.RunAsync("htpasswd", "-B", "-b", htpasswd, "bob", BobPassword).GetAwaiter().GetResult();
+        Shell.RunAsync("htpasswd", "-B", "-b", htpasswd, "carol", CarolPassword).GetAwaiter().GetResult();
         var policy = directory.Combine("policy.yaml");
         File.WriteAllText(policy, """
             groups:
@@ -33,6 +36,8 @@ public sealed class Credentials
               - subjects: [bob]
                 repositories: [hello]
                 build: true
+              - subjects: [carol]
+                repositories: ["**"]
             """);
         environment["NIXERY_AUTH_HTPASSWD"] = htpasswd;
         environment["NIXERY_AUTH_POLICY"] = policy;
@@ -40,15 +45,17 @@ public sealed class Credentials
 }
 
 /// <summary>One registry process with authentication on and no anonymous access.</summary>
-public sealed class AuthenticatedRegistryFixture : IAsyncLifetime
+public class AuthenticatedRegistryFixture : IAsyncLifetime
 {
     private readonly TemporaryDirectory _work = new();
 
     public RegistryProcess Registry { get; private set; } = null!;
 
+    protected virtual string Anonymous => "none";
+
     public async Task InitializeAsync()
     {
-        var environment = new Dictionary<string, string>();
+        var environment = new Dictionary<string, string> { ["NIXERY_AUTH_ANONYMOUS"] = Anonymous };
         Credentials.Write(_work, environment);
         Registry = new RegistryProcess(_work.Combine("storage"), environment);
         await Registry.StartAsync();
@@ -259,6 +266,61 @@ public class AuthenticationTests(AuthenticatedRegistryFixture fixture) : IClassF
     {
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("errors")[0].GetProperty("code").GetString()!;
+    }
+}
+
+/// <summary>The same, with anonymous pulls of images that are already built.</summary>
+public sealed class CachedAnonymousRegistryFixture : AuthenticatedRegistryFixture
+{
+    protected override string Anonymous => "cached";
+}
+
+/// <summary>Who may start builds: anonymous clients in <c>cached</c> mode and users the policy does not let build may only pull what exists.</summary>
+public class BuildPermissionTests(CachedAnonymousRegistryFixture fixture) : IClassFixture<CachedAnonymousRegistryFixture>
+{
+    [Fact]
+    public async Task Only_a_user_who_may_build_starts_a_build_then_everyone_allowed_to_pull_gets_the_image()
+    {
+        using var http = fixture.Registry.Http();
+        var anonymous = await AnonymousTokenAsync(http, "repository:jq:pull");
+        var carol = await AuthenticationTests.TokenAsync(http, "carol", Credentials.CarolPassword, "repository:jq:pull");
+        var alice = await AuthenticationTests.TokenAsync(http, "alice", Credentials.AlicePassword, "repository:jq:pull");
+
+        using (var response = await AuthenticationTests.GetAsync(http, "/v2/jq/manifests/latest", anonymous))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains("sign in to build it", await response.Content.ReadAsStringAsync());
+        }
+        using (var response = await AuthenticationTests.GetAsync(http, "/v2/jq/manifests/latest", carol))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("DENIED", await response.Content.ReadAsStringAsync());
+        }
+        using (var response = await AuthenticationTests.GetAsync(http, "/v2/jq/manifests/latest", alice))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        foreach (var token in new[] { carol, anonymous })
+        {
+            using var response = await AuthenticationTests.GetAsync(http, "/v2/jq/manifests/latest", token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Skopeo_without_credentials_reads_a_built_image()
+    {
+        var image = $"docker://{fixture.Registry.Address}/xorg.xev:latest";
+        var refused = await Shell.TryAsync("skopeo", "inspect", "--tls-verify=false", "--no-tags", "--no-creds", image);
+        Assert.NotEqual(0, refused.ExitCode);
+        await Shell.RunAsync("skopeo", "inspect", "--tls-verify=false", "--no-tags", "--creds", $"alice:{Credentials.AlicePassword}", image);
+        Assert.Contains("\"Digest\"", await Shell.RunAsync("skopeo", "inspect", "--tls-verify=false", "--no-tags", "--no-creds", image));
+    }
+
+    private static async Task<string> AnonymousTokenAsync(HttpClient http, string scope)
+    {
+        using var response = await http.GetAsync($"/token?service=nixery&scope={Uri.EscapeDataString(scope)}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("token").GetString()!;
     }
 }
 

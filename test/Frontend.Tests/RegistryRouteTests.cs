@@ -20,6 +20,10 @@ public class RegistryRouteTests
         Assert.Equal(new RegistryRoute.Blob("hello", "sha256:abc"), RegistryRoute.Parse("hello/blobs/sha256:abc"));
 
     [Fact]
+    public void Referrers_routes_carry_the_subject_digest() =>
+        Assert.Equal(new RegistryRoute.Referrers("shell/git", "sha256:abc"), RegistryRoute.Parse("shell/git/referrers/sha256:abc"));
+
+    [Fact]
     public void Tag_lists() => Assert.Equal(new RegistryRoute.Tags("a/b"), RegistryRoute.Parse("a/b/tags/list"));
 
     [Theory]
@@ -29,7 +33,7 @@ public class RegistryRouteTests
 
     [Theory]
     [InlineData("_catalog")]
-    [InlineData("hello/referrers/sha256:abc")]
+    [InlineData("hello/referrers/")]
     [InlineData("hello/manifests/")]
     [InlineData("/manifests/latest")]
     public void Other_paths_are_unknown(string path) => Assert.IsType<RegistryRoute.Unknown>(RegistryRoute.Parse(path));

@@ -6,6 +6,7 @@ using Nixery.Manifests;
 using Nixery.Metrics;
 using Nixery.Nix;
 using Nixery.Packing;
+using Nixery.Sbom;
 using Nixery.Storage;
 
 namespace Nixery.Images;
@@ -83,8 +84,36 @@ public sealed class ImageBuilder(
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
         metrics.Stage("manifest", started);
-        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow());
+        var sbom = await PublishSbomAsync(request, build, configBlob.Digest, docker, oci, cancellation);
+        var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow(), sbom);
         return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
+    }
+
+    /// <summary>
+    /// The SPDX document of the closure, stored as a blob and made a referrer
+    /// of both manifests. It carries the image's fixed creation time, so the
+    /// same image gives the same SBOM and the same artifact manifests.
+    /// </summary>
+    private async Task<ImageSbom> PublishSbomAsync(ImageRequest request, NixBuild build, Digest config, ManifestDocument docker, ManifestDocument oci, CancellationToken cancellation)
+    {
+        var created = ImageConfig.Created;
+        var subject = new SbomSubject(request.Packages, request.Platform.NixSystem, request.Source.Kind, request.Source.Id, config, created);
+        var document = await PutAsync(SpdxDocument.Write(build.Graph, build.Outputs, build.Meta, subject), cancellation);
+        var empty = await PutAsync(Referrers.EmptyConfig, cancellation);
+        var forDocker = Referrers.ArtifactManifest(MediaTypes.SpdxJson, document, docker, created);
+        var forOci = Referrers.ArtifactManifest(MediaTypes.SpdxJson, document, oci, created);
+        await PutAsync(forDocker.Content, cancellation);
+        await PutAsync(forOci.Content, cancellation);
+        try
+        {
+            await Referrers.AddAsync(store, docker.Digest, forDocker, MediaTypes.SpdxJson, created, cancellation);
+            await Referrers.AddAsync(store, oci.Digest, forOci, MediaTypes.SpdxJson, created, cancellation);
+        }
+        catch (Exception e) when (e is IOException or DocumentConflictException or UnauthorizedAccessException)
+        {
+            throw new BuildFailedException(BuildError.Of(BuildErrorKind.StorageFailed, $"could not record the SBOM referrers: {e.Message}"));
+        }
+        return new ImageSbom(document, empty.Digest, forDocker, forOci);
     }
 
     private async Task<NixBuild> RunNixAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)

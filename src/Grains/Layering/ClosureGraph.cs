@@ -1,7 +1,10 @@
 namespace Nixery.Layering;
 
-/// <summary>One store path of a runtime closure, as Nix reports it.</summary>
-public sealed record StorePathInfo(string Path, long NarSize, long ClosureSize, IReadOnlyList<string> References)
+/// <summary>
+/// One store path of a runtime closure, as Nix reports it; the NAR hash and
+/// deriver (when Nix knows them) are for the SBOM.
+/// </summary>
+public sealed record StorePathInfo(string Path, long NarSize, long ClosureSize, IReadOnlyList<string> References, string? NarHash = null, string? Deriver = null)
 {
     /// <summary>The path's name without store directory and hash, e.g. <c>glibc-2.40-66</c>.</summary>
     public string Name => StorePathName.Of(Path);

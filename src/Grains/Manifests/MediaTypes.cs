@@ -13,6 +13,12 @@ public static class MediaTypes
     public const string OciConfig = "application/vnd.oci.image.config.v1+json";
     public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 
+    /// <summary>The config of an artifact manifest that has none (image-spec 1.1): the two bytes <c>{}</c>.</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
+
+    /// <summary>An SPDX SBOM in JSON: the artifact type of the SBOM referrer and the media type of its one blob.</summary>
+    public const string SpdxJson = "application/spdx+json";
+
     /// <summary>Blobs are served as opaque bytes, as distribution does.</summary>
     public const string OctetStream = "application/octet-stream";
 

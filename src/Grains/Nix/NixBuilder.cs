@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Nixery.Layering;
 using Nixery.Metrics;
 using Nixery.Processes;
+using Nixery.Sbom;
 
 namespace Nixery.Nix;
 
@@ -36,7 +37,14 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         started = Stopwatch.GetTimestamp();
         var graph = await ClosureAsync(roots, cancellation);
         metrics?.Stage("closure", started);
-        return new NixBuild(graph, roots);
+        var meta = new Dictionary<string, PackageMeta>(StringComparer.Ordinal);
+        foreach (var output in outputs)
+            if (output.Meta is { } m) meta.TryAdd(output.Path, m);
+        return new NixBuild(graph, roots)
+        {
+            Outputs = await OutputNamesAsync(graph, cancellation),
+            Meta = meta,
+        };
     }
 
     /// <summary>Copies a file or directory into the store; the store path pins its content.</summary>
@@ -122,7 +130,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
             .Select(p => new SelectedPackage(
                 p.GetProperty("name").GetString()!,
                 p.GetProperty("packages").EnumerateArray()
-                    .Select(o => new SelectedOutput(o.GetProperty("drvPath").GetString()!, o.GetProperty("output").GetString()!, o.GetProperty("path").GetString()!))
+                    .Select(o => new SelectedOutput(o.GetProperty("drvPath").GetString()!, o.GetProperty("output").GetString()!, o.GetProperty("path").GetString()!, MetaOf(o)))
                     .ToArray()))
             .ToArray();
         var missing = document.RootElement.GetProperty("missing").EnumerateArray()
@@ -164,8 +172,45 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
             entry.GetProperty("path").GetString()!,
             entry.GetProperty("narSize").GetInt64(),
             entry.GetProperty("closureSize").GetInt64(),
-            entry.GetProperty("references").EnumerateArray().Select(r => r.GetString()!).ToArray()));
+            entry.GetProperty("references").EnumerateArray().Select(r => r.GetString()!).ToArray(),
+            entry.TryGetProperty("narHash", out var narHash) ? narHash.GetString() : null,
+            entry.TryGetProperty("deriver", out var deriver) ? deriver.GetString() : null));
         return new ClosureGraph(paths, roots);
+    }
+
+    /// <summary>
+    /// Which output of its derivation each store path is, from the
+    /// derivations Nix still has (paths added to the store directly have
+    /// none). Only the SBOM needs it, so a failure leaves it empty rather
+    /// than failing the image.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> OutputNamesAsync(ClosureGraph graph, CancellationToken cancellation)
+    {
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var derivers = graph.Paths.Values.Select(p => p.Deriver).OfType<string>().Distinct().Where(File.Exists).ToArray();
+        if (derivers.Length == 0) return outputs;
+        var result = await RunAsync("nix", ["--extra-experimental-features", "nix-command", "show-derivation", .. derivers], cancellation);
+        if (!result.Succeeded)
+        {
+            logger.LogWarning("output names unknown for the SBOM: {Error}", result.ErrorTail);
+            return outputs;
+        }
+        using var document = JsonDocument.Parse(result.Output);
+        foreach (var derivation in document.RootElement.EnumerateObject())
+            foreach (var output in derivation.Value.GetProperty("outputs").EnumerateObject())
+                if (output.Value.TryGetProperty("path", out var path) && graph.Paths.ContainsKey(path.GetString()!))
+                    outputs[path.GetString()!] = output.Name;
+        return outputs;
+    }
+
+    private static PackageMeta? MetaOf(JsonElement output)
+    {
+        if (!output.TryGetProperty("meta", out var meta)) return null;
+        string? Text(string name) => meta.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var licenses = meta.TryGetProperty("licenses", out var list)
+            ? list.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => l.GetString()!).ToArray()
+            : [];
+        return new PackageMeta(licenses, Text("homepage"), Text("description"));
     }
 
     /// <summary>Evaluation may read the revision's store path and the registry's expressions, nothing else.</summary>

@@ -66,10 +66,24 @@ let
     else { inherit name; ok = false; };
 
   selections = map select requested;
+  # meta as nixpkgs gives it, for the SBOM: anything that fails to evaluate
+  # or is not a string counts as absent, so meta can never fail a build.
+  string = v: let r = builtins.tryEval (builtins.isString v); in if r.success && r.value then v else null;
+  licenses = drv:
+    let
+      license = builtins.tryEval (drv.meta.license or null);
+      list = if !license.success || license.value == null then [ ] else if builtins.isList license.value then license.value else [ license.value ];
+    in
+    builtins.filter (l: l != null) (map (l: string (if builtins.isAttrs l then l.spdxId or null else l)) list);
   describe = drv: {
     drvPath = drv.drvPath;
     output = drv.outputName or "out";
     path = drv.outPath;
+    meta = {
+      licenses = licenses drv;
+      homepage = string (drv.meta.homepage or null);
+      description = string (drv.meta.description or null);
+    };
   };
 in
 {
