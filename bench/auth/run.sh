@@ -2,8 +2,8 @@
 # The added cost of token authentication on a warm manifest GET: requests per
 # second of the same registry build, one process without authentication and
 # one with it (htpasswd, a bearer token on every request), measured in the
-# same run and interleaved (open, auth, open, auth) so that drift on a shared
-# machine falls on both. Also: a GET /token with Basic credentials (bcrypt
+# same run, after an unmeasured warm-up run on each, interleaved (open, auth,
+# open, auth, ...) so that drift on a shared machine falls on both. Also: a GET /token with Basic credentials (bcrypt
 # and an ES256 signature per request) against an anonymous /v2/ as its baseline.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,7 +33,9 @@ start() { # port storage extra-env...
   pids+=($!)
 }
 rps() { # wrk arguments...: requests per second
-  wrk -t2 -c"$connections" -d"$duration" "$@" | awk '/^Requests\/sec:/ {print $2}'
+  local out; out=$(wrk -t2 -c"$connections" -d"$duration" "$@")
+  if grep -q "Non-2xx" <<<"$out"; then echo "FAIL: non-2xx answers: $*" >&2; echo "$out" >&2; exit 1; fi
+  awk '/^Requests\/sec:/ {print $2}' <<<"$out"
 }
 ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }
 
@@ -49,9 +51,14 @@ curl -sf -o /dev/null -H "$accept" "http://127.0.0.1:$open_port/v2/hello/manifes
 curl -sf -o /dev/null -H "$accept" -H "$bearer" "http://127.0.0.1:$auth_port/v2/hello/manifests/latest"
 test "$(curl -s -o /dev/null -w '%{http_code}' -H "$accept" "http://127.0.0.1:$auth_port/v2/hello/manifests/latest")" = 401
 
-echo "warm GET /v2/hello/manifests/latest, wrk -t2 -c$connections -d$duration, requests/s"
+# JIT tiering and the first connections make the first seconds slower: one
+# unmeasured run on each process first.
+rps -H "$accept" "http://127.0.0.1:$open_port/v2/hello/manifests/latest" >/dev/null
+rps -H "$accept" -H "$bearer" "http://127.0.0.1:$auth_port/v2/hello/manifests/latest" >/dev/null
+
+echo "warm GET /v2/hello/manifests/latest, wrk -t2 -c$connections -d$duration, requests/s, ${rounds:=3} interleaved rounds"
 open_runs=(); auth_runs=()
-for round in 1 2; do
+for round in $(seq "$rounds"); do
   open_runs+=("$(rps -H "$accept" "http://127.0.0.1:$open_port/v2/hello/manifests/latest")")
   auth_runs+=("$(rps -H "$accept" -H "$bearer" "http://127.0.0.1:$auth_port/v2/hello/manifests/latest")")
 done
