@@ -10,21 +10,18 @@ public sealed class ImageLookup(IGrainFactory grains)
     /// <param name="Lifetime">How long the answer may be reused (the source's rule for the tag).</param>
     public sealed record Outcome(BuiltImage? Image, BuildError? Error, TimeSpan Lifetime);
 
-    /// <param name="cancellation">Ends only this caller's wait: the build goes on in the grain for everyone else.</param>
-    public async Task<Outcome> FindAsync(string name, string tag, CancellationToken cancellation)
-    {
-        var resolved = await ResolveAsync(name, tag);
-        return resolved.Request is null ? new Outcome(null, resolved.Error, TimeSpan.Zero) : await AwaitAsync(resolved, cancellation);
-    }
-
     public Task<ResolvedImage> ResolveAsync(string name, string tag) => grains.GetGrain<IResolverGrain>(0).Resolve(name, tag);
 
     /// <summary>Starts or joins the build of a resolved image and waits for its outcome.</summary>
+    /// <param name="cancellation">Ends only this caller's wait: the build goes on in the grain for everyone else.</param>
     public async Task<Outcome> AwaitAsync(ResolvedImage resolved, CancellationToken cancellation)
     {
         var result = await grains.GetImageAsync(resolved.Request!, cancellation);
         return new Outcome(result.Image, result.Error, resolved.Lifetime);
     }
+
+    public async Task<bool> IsBuiltAsync(ImageRequest request) =>
+        (await grains.GetGrain<IImageGrain>(request.Key()).Status()).State == ImageState.Built;
 
     /// <summary>Built, or being built by someone who may: joining a build starts nothing.</summary>
     public async Task<bool> ExistsAsync(ImageRequest request)

@@ -15,7 +15,8 @@ namespace Nixery.Frontend;
 /// <see cref="MaxLifetime"/>), and once that has passed it is still served
 /// while one background lookup asks the resolver and the image's grain
 /// again, as the resolver itself does. That lookup is also what records the
-/// pull in the grain, so garbage collection still sees the image in use.
+/// pull in the grain, so garbage collection still sees the image in use; it
+/// never starts a build.
 ///
 /// Nothing is served unless the cache has confirmed, less than
 /// <see cref="ICacheEpochGrain.Validity"/> ago, that the cluster is in the
@@ -151,7 +152,16 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
         try
         {
             var epoch = await EpochForFillAsync();
-            var found = await lookup.FindAsync(key.Name, key.Tag, CancellationToken.None);
+            var resolved = await lookup.ResolveAsync(key.Name, key.Tag);
+            // A refresh never starts a build: the tag moved to an image not built yet, or the
+            // source refuses it now, so the next request takes the slow path, where the client's
+            // permission to build and the cold-build limits are checked.
+            if (resolved.Request is null || !await lookup.IsBuiltAsync(resolved.Request))
+            {
+                Remove(key, entry);
+                return;
+            }
+            var found = await lookup.AwaitAsync(resolved, CancellationToken.None);
             if (found.Image is { } image)
             {
                 var prepared = image.Docker.Digest == entry.Image.Docker.Digest && image.Oci.Digest == entry.Image.Oci.Digest
