@@ -42,6 +42,7 @@ public sealed class ImageGrain(
     private readonly FailureBackoff _failure = new(policy.Value.FailureBackoff, clock);
     private bool _blobsVerified;
     private int _builds;
+    private readonly StateWrites _writes = new();
     private DateTimeOffset? _buildStarted;
     private ImageRequest? _building;
 
@@ -52,7 +53,7 @@ public sealed class ImageGrain(
         if (record.State.Image is { } image && await BlobsPresentAsync(image))
         {
             metrics.ManifestCache(hit: true);
-            if (PullTimes.IsStale(record.State.LastPulled, clock.GetUtcNow())) await RecordAsync(request, image);
+            if (PullTimes.IsStale(record.State.LastPulled, clock.GetUtcNow())) await TouchAsync(request, image);
             return ImageResult.Success(image);
         }
         if (_failure.Active is { } failure) return ImageResult.Failure(failure);
@@ -65,8 +66,11 @@ public sealed class ImageGrain(
         if (_build.IsRunning) return false;
         if (record.State.Image is not null && record.State.LastPulled >= unusedBefore) return false;
         var lastPulled = record.State.LastPulled;
-        if (record.RecordExists) await record.ClearStateAsync();
-        record.State = new ImageRecord();
+        await _writes.RunAsync(async () =>
+        {
+            if (record.RecordExists) await record.ClearStateAsync();
+            record.State = new ImageRecord();
+        });
         _blobsVerified = false;
         _failure.Clear();
         await index.DeleteAsync(this.GetPrimaryKeyString(), CancellationToken.None);
@@ -165,7 +169,15 @@ public sealed class ImageGrain(
     /// image's blobs, so a crash before the state write costs a rebuild,
     /// never an image whose blobs were collected.
     /// </summary>
-    private async Task RecordAsync(ImageRequest request, BuiltImage image)
+    private Task RecordAsync(ImageRequest request, BuiltImage image) => _writes.RunAsync(() => WriteAsync(request, image));
+
+    /// <summary>Concurrent pulls that all find the pull time stale write it once; an image expired meanwhile stays expired.</summary>
+    private Task TouchAsync(ImageRequest request, BuiltImage image) => _writes.RunAsync(async () =>
+    {
+        if (record.State.Image == image && PullTimes.IsStale(record.State.LastPulled, clock.GetUtcNow())) await WriteAsync(request, image);
+    });
+
+    private async Task WriteAsync(ImageRequest request, BuiltImage image)
     {
         var now = clock.GetUtcNow();
         await index.WriteAsync(new ImageIndexEntry(request.Key(), image.Blobs().Select(b => b.ToString()).ToArray(), image.BuiltAt, now), CancellationToken.None);

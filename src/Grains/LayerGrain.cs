@@ -28,6 +28,7 @@ public sealed class LayerGrain(
     }
 
     private readonly SharedBuild<LayerResult> _build = new();
+    private readonly StateWrites _writes = new();
 
     public async Task<LayerResult?> Await(LayerSpec spec, TimeSpan maxWait, CancellationToken cancellation)
     {
@@ -49,14 +50,15 @@ public sealed class LayerGrain(
         return await _build.JoinAsync(() => PackAsync(spec), maxWait, cancellation, () => metrics.LayerCache(hit: false));
     }
 
-    public async Task Record(LayerDescriptor layer)
+    /// <summary>Several silos that packed the layer themselves may report it at once; the first report stands.</summary>
+    public Task Record(LayerDescriptor layer) => _writes.RunAsync(async () =>
     {
         if (record.State.Layer is { } known && await store.SizeAsync(known.Digest, CancellationToken.None) is not null) return;
         if (await store.SizeAsync(layer.Digest, CancellationToken.None) != layer.Size)
             throw new InvalidOperationException($"layer blob {layer.Digest} is not in storage");
         record.State = new LayerRecord { Layer = layer, StorePaths = record.State.StorePaths };
         await record.WriteStateAsync();
-    }
+    });
 
     private async Task<LayerResult> PackAsync(LayerSpec spec)
     {
@@ -64,8 +66,11 @@ public sealed class LayerGrain(
         {
             // Packing is CPU work: off the grain's scheduler.
             var layer = await Task.Run(() => publisher.PublishStorePathsAsync(spec.StorePaths, CancellationToken.None));
-            record.State = new LayerRecord { Layer = layer, StorePaths = spec.StorePaths.Count };
-            await record.WriteStateAsync();
+            await _writes.RunAsync(() =>
+            {
+                record.State = new LayerRecord { Layer = layer, StorePaths = spec.StorePaths.Count };
+                return record.WriteStateAsync();
+            });
             return new LayerResult(layer, null);
         }
         catch (StorePathMissingException e)

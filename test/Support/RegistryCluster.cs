@@ -25,7 +25,8 @@ public sealed record RegistryClusterOptions(
     string? PackageSet = null,
     int FailureBackoffSeconds = 2,
     int SourceRefreshSeconds = 10,
-    TimeSpan? ResponseTimeout = null);
+    TimeSpan? ResponseTimeout = null,
+    bool ManualClock = false);
 
 /// <summary>
 /// The registry in-process: a TestCluster of silos running the real pipeline
@@ -59,6 +60,13 @@ public class RegistryCluster : IAsyncLifetime
     public string StoragePath { get; }
 
     /// <summary>The registry meters of the silos, to count what they did apart from other tests in this process.</summary>
+    /// <summary>
+    /// The silos' clock when <see cref="RegistryClusterOptions.ManualClock"/>
+    /// is set: moved only by the test. One for the process, because silos are
+    /// created by type; only clusters that ask for it use it.
+    /// </summary>
+    public static Microsoft.Extensions.Time.Testing.FakeTimeProvider ManualClock { get; } = new();
+
     public IReadOnlyList<System.Diagnostics.Metrics.Meter> Meters =>
         Cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<RegistryMetrics>().Meter).ToArray();
 
@@ -70,6 +78,7 @@ public class RegistryCluster : IAsyncLifetime
         builder.Properties["Nixery:Build:FailureBackoffSeconds"] = _options.FailureBackoffSeconds.ToString();
         builder.Properties["Nixery:Source:RefreshSeconds"] = _options.SourceRefreshSeconds.ToString();
         if (_options.ResponseTimeout is { } timeout) builder.Properties["Test:ResponseTimeout"] = timeout.ToString();
+        if (_options.ManualClock) builder.Properties["Test:ManualClock"] = "true";
         builder.AddSiloBuilderConfigurator<PipelineSilo>();
         builder.AddClientBuilderConfigurator<TestClient>();
         Cluster = builder.Build();
@@ -120,6 +129,7 @@ public class RegistryCluster : IAsyncLifetime
             silo.Services.AddNixeryStorage(silo.Configuration).AddNixeryPipeline(silo.Configuration, new PopularitySource(Popularity.None));
             silo.Services.AddGrainStorage(StorageNames.Registry, (services, name) =>
                 new BlobStoreGrainStorage(name, services.GetRequiredService<IBlobStore>(), services.GetRequiredService<Serializer>()));
+            if (silo.Configuration["Test:ManualClock"] is not null) silo.Services.AddSingleton<TimeProvider>(ManualClock);
             if (silo.Configuration["Test:ResponseTimeout"] is { } timeout)
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.Parse(timeout));
         }

@@ -44,6 +44,10 @@ public static class ClusterMembership
     /// <summary>A separate frontend: an Orleans client that finds the silos' gateways in the membership store.</summary>
     public static IClientBuilder UseNixeryCluster(this IClientBuilder client, NixeryClusterOptions options)
     {
+        // Restarted silos come back at new addresses (new pod IPs); the
+        // default minute before a client reads the gateway list again would
+        // keep the frontend dark that long after the silos are serving.
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = Membership.GatewayListRefreshPeriod);
         Use(client.Services, options,
             localhost: () => client.UseLocalhostClustering(options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId),
             redis: connection => client.UseRedisClustering(connection),

@@ -16,7 +16,7 @@ namespace Nixery.Configuration;
 /// declares them dead, and a joining silo only watches entries that are
 /// stale (no "I am alive" for <c>IAmAliveTablePublishTimeout</c> ×
 /// <c>NumMissedTableIAmAliveLimit</c>, 90 s by default). Hence the short
-/// staleness: 5 s × 2 = 10 s.</item>
+/// staleness: 3 s × 2 = 6 s.</item>
 /// <item>A silo is suspected after <c>NumMissedProbesLimit</c> probes time out
 /// (<c>ProbeTimeout</c> each); 3 × 2 s finds a silo killed mid-build in
 /// about 10 s, while three misses in a row still ride out a long GC pause
@@ -38,7 +38,7 @@ public static class Membership
 
     public static void Configure(ClusterMembershipOptions options)
     {
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(3);
         options.NumMissedTableIAmAliveLimit = 2;
         options.ProbeTimeout = TimeSpan.FromSeconds(2);
         options.NumMissedProbesLimit = 3;

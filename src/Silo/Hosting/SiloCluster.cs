@@ -30,6 +30,8 @@ public static class SiloCluster
             azureTable: tables => silo.ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
                 .UseAzureStorageClustering(o => o.TableServiceClient = tables));
 
+        silo.Configure<ClusterMembershipOptions>(Membership.Configure);
+
         // Kubernetes hosting watches pods so that a deleted pod's silo is
         // declared dead at once; it needs a membership provider all the same.
         if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is not null) silo.UseKubernetesHosting();

@@ -58,9 +58,27 @@ public abstract class ProcessCluster : IAsyncLifetime
     {
         var index = Array.IndexOf(Silos, dead);
         var replacement = dead.Successor();
+        await dead.DisposeAsync();
         await replacement.StartAsync();
         Silos[index] = replacement;
         return replacement;
+    }
+
+    /// <summary>
+    /// kill -9 of every process, then new ones on new ports with empty Nix
+    /// stores, started as a StatefulSet starts pods: silos one after another,
+    /// then the frontend. The dead silos' entries are still Active in the
+    /// membership table when the first new silo tries to join.
+    /// </summary>
+    public async Task CrashAndRestartAsync()
+    {
+        await Frontend.KillAsync();
+        foreach (var silo in Silos) await silo.KillAsync();
+        for (var i = 0; i < Silos.Length; i++) await ReplaceAsync(Silos[i]);
+        var frontend = Frontend.Successor();
+        await Frontend.DisposeAsync();
+        Frontend = frontend;
+        await Frontend.StartAsync();
     }
 
     public virtual async Task DisposeAsync()

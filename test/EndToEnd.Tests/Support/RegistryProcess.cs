@@ -43,6 +43,12 @@ public sealed class RegistryProcess : IAsyncDisposable
             ["NIXERY_GATEWAY_PORT"] = _ports[2].ToString(),
             ["NIX_CONF_DIR"] = Environment.GetEnvironmentVariable("NIX_CONF_DIR") ?? Path.Combine(Repository.Root, "demo", "nix"),
         };
+        // Build users are machine-wide but their locks live in the store: Nix
+        // kills whatever runs as a build user before it lends that user to a
+        // build, so a private store sharing nixbld1 with the host's store, or
+        // with another silo's, would kill their builds (signal 9). A pod has
+        // its own users and processes; here the sandbox alone confines builds.
+        if (privateNixStore) _environment["NIXERY_BUILD_USERS_GROUP"] = "";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) _environment[name] = value;
     }
 
