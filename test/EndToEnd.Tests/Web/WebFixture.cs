@@ -31,10 +31,6 @@ public sealed class WebFixture : IAsyncLifetime
             ["NIXERY_PKGS_PATH"] = Packages.Path,
             ["PATH"] = Nix.SearchPath,
             ["NIXERY_WEB_BUILDS"] = "true",
-            // Build users are shared by every Nix on the machine, but tests that give a
-            // silo a private /nix also get a private user pool, and Nix kills every
-            // process of a build user it takes: builds here would die of SIGKILL at random.
-            ["NIXERY_BUILD_USERS_GROUP"] = "",
         });
         await Registry.StartAsync();
         Directory.CreateDirectory(ResultsDirectory);
