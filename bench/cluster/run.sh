@@ -24,7 +24,9 @@ source scripts/nix-env
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# start and start_silo run inside $(...), so their additions to pids never reach
+# this shell: they also write each process id to a file that cleanup reads.
+cleanup() { for p in "${pids[@]}" $(cat "$work/pids" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 dotnet build -c Release src/Silo -v q -nologo >/dev/null
@@ -51,7 +53,7 @@ start() { # dll port storage extra-env...: a frontend, or anything that needs no
   local dll=$1 port=$2 storage=$3; shift 3
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_SILO_PORT="$(free_port)" NIXERY_GATEWAY_PORT="$(free_port)" "$@" \
     dotnet "$dll" >>"$work/processes.log" 2>&1 &
-  pids+=($!); echo $!
+  pids+=($!); echo $! >>"$work/pids"; echo $!
 }
 start_silo() { # port storage extra-env...: a silo with a private, empty /nix (env, unshare and sh exec in turn: $! is the silo)
   local port=$1 storage=$2 store; shift 2
@@ -60,7 +62,7 @@ start_silo() { # port storage extra-env...: a silo with a private, empty /nix (e
   # sharing nixbld1 across stores would kill each other's builds.
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_SILO_PORT="$(free_port)" NIXERY_GATEWAY_PORT="$(free_port)" NIXERY_BUILD_USERS_GROUP= "$@" \
     unshare --mount --propagation private sh -c 'mount --bind "$0" /nix && exec "$@"' "$store" dotnet "$silo_dll" >>"$work/processes.log" 2>&1 &
-  pids+=($!); echo $!
+  pids+=($!); echo $! >>"$work/pids"; echo $!
 }
 burst() { # image ports...: 100 concurrent requests, alternating HEAD and GET, round robin over ports
   local image=$1; shift; local ports=("$@") i=0
