@@ -31,6 +31,9 @@ public sealed class ColdBuildLimiter : IDisposable
 
     public int PerMinute { get; }
 
+    /// <summary>False when <c>NIXERY_COLD_BUILDS_PER_CLIENT</c> is 0: every client may start builds.</summary>
+    public bool Limits => _limiter is not null;
+
     /// <summary>Takes a token for a build by <paramref name="client"/>; false when it has none left.</summary>
     public bool TryStart(IPAddress? client)
     {

@@ -37,8 +37,11 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, Co
         var epoch = await cache.EpochForFillAsync();
         var resolved = await lookup.ResolveAsync(route.Name, route.Reference);
         if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
-        var exists = await lookup.ExistsAsync(resolved.Request);
-        if (RegistryAuthorization.MayBuild(context) is { Allowed: false } permission && !exists)
+        // Whether the image exists matters only to a client that may not build or whose builds
+        // are counted; everyone else is spared the grain call on every uncached pull.
+        var permission = RegistryAuthorization.MayBuild(context);
+        var exists = (!permission.Allowed || coldBuilds.Limits) && await lookup.ExistsAsync(resolved.Request);
+        if (!permission.Allowed && !exists)
         {
             var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
             return permission.Anonymous

@@ -94,7 +94,7 @@ public static class WebApi
                 await SendAsync(response, "failed", ImageView.Failed(name, tag, BuildError.Of(BuildErrorKind.PackagesNotFound, "not a valid image name and tag")), aborted);
                 return;
             }
-            var resolved = await grains.GetGrain<IResolverGrain>(0).Resolve(name, tag);
+            var resolved = await context.RequestServices.GetRequiredService<ImageLookup>().ResolveAsync(name, tag);
             if (resolved.Request is not { } request)
             {
                 await SendAsync(response, "failed", ImageView.Failed(name, tag, resolved.Error!), aborted);
@@ -108,8 +108,9 @@ public static class WebApi
             }
             var grain = grains.GetGrain<IImageGrain>(request.Key());
             // The same per-client limit on new builds as a pull's (NIXERY_COLD_BUILDS_PER_CLIENT).
-            if (permission.Build && !await context.RequestServices.GetRequiredService<ImageLookup>().ExistsAsync(request)
-                && !context.RequestServices.GetRequiredService<ColdBuildLimiter>().TryStart(context.Connection.RemoteIpAddress))
+            var coldBuilds = context.RequestServices.GetRequiredService<ColdBuildLimiter>();
+            if (permission.Build && coldBuilds.Limits && !await context.RequestServices.GetRequiredService<ImageLookup>().ExistsAsync(request)
+                && !coldBuilds.TryStart(context.Connection.RemoteIpAddress))
             {
                 await SendAsync(response, "failed", ImageView.Failed(name, tag, BuildError.Of(BuildErrorKind.Internal, "this client started too many builds in the last minute; try again later")), aborted);
                 return;
