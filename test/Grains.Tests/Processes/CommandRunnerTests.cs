@@ -30,12 +30,12 @@ public class CommandRunnerTests
         var runner = new CommandRunner(NullLogger<CommandRunner>.Instance, clock);
         var run = runner.RunAsync("busybox", ["sh", "-c", $"busybox sleep 300 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait"],
             TimeSpan.FromMinutes(1), CancellationToken.None);
-        await Eventually(() => File.Exists(pidFile), "the child never started");
+        await Poll.UntilAsync(() => File.Exists(pidFile), "the child never started");
         Assert.False(run.IsCompleted);
         clock.Advance(TimeSpan.FromMinutes(1));
         await Assert.ThrowsAsync<CommandTimedOutException>(() => run);
         var child = int.Parse(File.ReadAllText(pidFile).Trim());
-        await Eventually(() => IsGone(child), "the child process outlived the timeout");
+        await Poll.UntilAsync(() => IsGone(child), "the child process outlived the timeout");
     }
 
     [Fact]
@@ -61,16 +61,6 @@ public class CommandRunnerTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             Runner.RunAsync("no-such-program-nixery", [], TimeSpan.FromSeconds(5), CancellationToken.None));
         Assert.Contains("no-such-program-nixery", error.Message);
-    }
-
-    /// <summary>Waits up to a minute, however loaded the machine, for <paramref name="condition"/>.</summary>
-    private static async Task Eventually(Func<bool> condition, string failure)
-    {
-        for (var attempt = 0; !condition(); attempt++)
-        {
-            Assert.True(attempt < 600, failure);
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>Gone, or a zombie waiting to be reaped by init.</summary>
