@@ -30,15 +30,19 @@ public sealed class GarbageCollectorGrain(
         }
 
         var kept = new List<ImageIndexEntry>();
-        await foreach (var entry in index.ListAsync(cancellation))
+        async Task<IReadOnlySet<Digest>> ReferencedAsync(CancellationToken token)
         {
-            if (!request.DryRun || entry.LastPulled >= request.UnusedBefore) kept.Add(entry);
+            kept.Clear();
+            await foreach (var entry in index.ListAsync(token))
+            {
+                if (!request.DryRun || entry.LastPulled >= request.UnusedBefore) kept.Add(entry);
+            }
+            return kept.SelectMany(e => e.Blobs).Select(Digest.Parse).ToHashSet();
         }
-        var live = kept.SelectMany(e => e.Blobs).Select(Digest.Parse).ToHashSet();
         var now = clock.GetUtcNow();
         var swept = request.DryRun
-            ? await sweeper.SweepAsync(live, now, request.Grace, dryRun: true, cancellation)
-            : await SweepClosedToCachesAsync(() => sweeper.SweepAsync(live, now, request.Grace, dryRun: false, cancellation));
+            ? await sweeper.SweepAsync(ReferencedAsync, now, request.Grace, dryRun: true, cancellation)
+            : await SweepClosedToCachesAsync(() => sweeper.SweepAsync(ReferencedAsync, now, request.Grace, dryRun: false, cancellation));
         var roots = request.DryRun ? 0 : GcRoots.ReleaseUnkept(nixOptions.Value.GcRootsPath, kept.Select(e => e.Key).ToHashSet(), now, request.Grace);
 
         var report = new CollectionReport(kept.Count, expired, swept.Kept, swept.Marked, swept.Deleted, swept.BytesDeleted, roots, request.DryRun);
