@@ -13,12 +13,30 @@ namespace Nixery;
 /// Not reentrant: collections run one at a time.
 /// </summary>
 public sealed class GarbageCollectorGrain(
+    [PersistentState("collector", StorageNames.Registry)] IPersistentState<CollectionSchedule> schedule,
     ImageIndex index,
     BlobSweeper sweeper,
     IOptions<NixOptions> nixOptions,
+    IOptions<CollectionOptions> options,
     TimeProvider clock,
     ILogger<GarbageCollectorGrain> logger) : Grain, IGarbageCollectorGrain
 {
+    public async Task<CollectionReport?> CollectIfDue()
+    {
+        var interval = options.Value.Interval;
+        var now = clock.GetUtcNow();
+        if (interval <= TimeSpan.Zero) return null;
+        // The first silo to ask starts the schedule; the first collection follows one interval later.
+        if (schedule.State.LastStarted is not { } last || now - last >= interval)
+        {
+            var first = schedule.State.LastStarted is null;
+            schedule.State.LastStarted = now;
+            await schedule.WriteStateAsync();
+            if (!first) return await Collect(new CollectionRequest(now - options.Value.Retention, options.Value.Grace, DryRun: false));
+        }
+        return null;
+    }
+
     public async Task<CollectionReport> Collect(CollectionRequest request)
     {
         var cancellation = CancellationToken.None;
@@ -69,4 +87,11 @@ public sealed class GarbageCollectorGrain(
             await epoch.EndSweep();
         }
     }
+}
+
+/// <summary>When the scheduled collection last started (written before it runs, so one that crashes is not retried at once).</summary>
+[GenerateSerializer, Alias("nixery.CollectionSchedule")]
+public sealed class CollectionSchedule
+{
+    [Id(0)] public DateTimeOffset? LastStarted { get; set; }
 }
