@@ -99,16 +99,8 @@ internal sealed class GzipMember
     /// exceed the chunk for incompressible data), and a growing array would copy and
     /// allocate on the large object heap.
     /// </summary>
-    private sealed class SegmentStream(GzipMember member) : Stream
+    private sealed class SegmentStream(GzipMember member) : WriteOnlyStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             while (!buffer.IsEmpty)
@@ -124,10 +116,5 @@ internal sealed class GzipMember
                 buffer = buffer[count..];
             }
         }
-
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

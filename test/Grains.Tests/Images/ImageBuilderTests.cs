@@ -212,15 +212,17 @@ public sealed class ImageBuilderTests : IDisposable
 
     /// <summary>
     /// Packs each group as a tar holding one file that lists the group's paths,
-    /// so different groups give different blobs; optionally delays the first.
-    /// Like a layer grain, it remembers what it packed and reuses it while the
-    /// blob is in storage; <see cref="AfterLookup"/> runs after each lookup.
+    /// so different groups give different blobs; optionally the first finishes
+    /// only after another group has. Like a layer grain, it remembers what it
+    /// packed and reuses it while the blob is in storage;
+    /// <see cref="AfterLookup"/> runs after each lookup.
     /// </summary>
     private sealed class PackingLayerSource(IBlobStore store, bool slowFirst) : ILayerSource
     {
         private readonly LayerPublisher _publisher = new(store);
         private readonly List<LayerGroup> _requested = [];
         private readonly Dictionary<LayerGroup, LayerDescriptor> _packed = [];
+        private readonly TaskCompletionSource _anotherPacked = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Func<Task>? AfterLookup { get; set; }
 
@@ -247,17 +249,18 @@ public sealed class ImageBuilderTests : IDisposable
                 _requested.Add(group);
                 _packed.TryGetValue(group, out known);
             }
-            if (first && slowFirst) await Task.Delay(300, cancellation);
-            var layer = known is not null && await store.SizeAsync(known.Digest, cancellation) is not null ? known : await PackAsync(group, cancellation);
+            if (first && slowFirst) await _anotherPacked.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellation);
+            var layer = known is not null && await store.SizeAsync(known.Digest, cancellation) is not null ? known : await PackAsync(group, first, cancellation);
             if (AfterLookup is { } after) await after();
             return layer;
         }
 
-        private async Task<LayerDescriptor> PackAsync(LayerGroup group, CancellationToken cancellation)
+        private async Task<LayerDescriptor> PackAsync(LayerGroup group, bool first, CancellationToken cancellation)
         {
             var content = Encoding.UTF8.GetBytes(string.Join('\n', group.Paths));
             var layer = await _publisher.PublishAsync([TarEntry.File("paths", (UnixFileMode)0b110_100_100, content)], cancellation);
             lock (_requested) _packed[group] = layer;
+            if (!first) _anotherPacked.TrySetResult();
             return layer;
         }
     }
