@@ -21,7 +21,7 @@ namespace Nixery.Packing;
 /// <see cref="CompleteAsync"/>, or by disposing, as GZipStream does. Like any stream, one
 /// writer at a time.
 /// </remarks>
-public sealed class ParallelGzipStream : Stream
+public sealed class ParallelGzipStream : WriteOnlyStream
 {
     private enum State { Open, Completed, Failed, Abandoned, Disposed }
 
@@ -73,13 +73,7 @@ public sealed class ParallelGzipStream : Stream
 
     internal int MaxMembersInFlight => _maxInFlight;
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => _state == State.Open;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -98,9 +92,6 @@ public sealed class ParallelGzipStream : Stream
             throw;
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -142,10 +133,6 @@ public sealed class ParallelGzipStream : Stream
         if (_state is State.Open or State.Failed) _state = State.Abandoned;
         _abandoned = true;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

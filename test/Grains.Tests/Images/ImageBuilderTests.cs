@@ -174,13 +174,15 @@ public sealed class ImageBuilderTests : IDisposable
 
     /// <summary>
     /// Packs each group as a tar holding one file that lists the group's paths,
-    /// so different groups give different blobs; optionally delays the first.
+    /// so different groups give different blobs; optionally the first finishes
+    /// only after another group has.
     /// </summary>
     private sealed class PackingLayerSource(IBlobStore store, bool slowFirst) : ILayerSource
     {
         private readonly LayerPublisher _publisher = new(store);
         private readonly List<LayerGroup> _requested = [];
         private readonly Dictionary<LayerGroup, LayerDescriptor> _packed = [];
+        private readonly TaskCompletionSource _anotherPacked = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IReadOnlyList<LayerGroup> Requested
         {
@@ -203,10 +205,11 @@ public sealed class ImageBuilderTests : IDisposable
                 first = _requested.Count == 0;
                 _requested.Add(group);
             }
-            if (first && slowFirst) await Task.Delay(300, cancellation);
+            if (first && slowFirst) await _anotherPacked.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellation);
             var content = Encoding.UTF8.GetBytes(string.Join('\n', group.Paths));
             var layer = await _publisher.PublishAsync([TarEntry.File("paths", (UnixFileMode)0b110_100_100, content)], cancellation);
             lock (_requested) _packed[group] = layer;
+            if (!first) _anotherPacked.TrySetResult();
             return layer;
         }
     }

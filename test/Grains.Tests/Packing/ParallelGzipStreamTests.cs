@@ -214,17 +214,8 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
         log.WriteLine($"peak: {gzip.PeakMembersInFlight} members in flight, {gzip.PeakBufferedBytes >> 20} MiB buffered; bound {bound >> 20} MiB");
     }
 
-    private sealed class FailingStream : Stream
+    private sealed class FailingStream : WriteOnlyStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("disk full");
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("disk full");
     }
 }
