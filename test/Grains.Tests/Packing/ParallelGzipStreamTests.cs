@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using Nixery.Packing;
 using Xunit.Abstractions;
 
@@ -52,19 +53,15 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
         Assert.Equal(one, await CompressAsync(input, workers: 4));
     }
 
+    /// <summary>Members read by zlib outside .NET, against the input's chunks; the level is pinned by the known-answer tests.</summary>
     [Fact]
-    public async Task Each_chunk_becomes_one_complete_gzip_member_at_level_5_in_input_order()
+    public async Task Each_chunk_becomes_one_complete_gzip_member_in_input_order()
     {
         var input = Input(2 * Chunk + 1000);
 
-        var expected = new MemoryStream();
-        foreach (var chunk in input.Chunk(Chunk))
-        {
-            using var member = new GZipStream(expected, new ZLibCompressionOptions { CompressionLevel = 5 }, leaveOpen: true);
-            member.Write(chunk);
-        }
+        var members = await Tool.GzipMembersAsync(await CompressAsync(input, workers: 2));
 
-        Assert.Equal(expected.ToArray(), await CompressAsync(input, workers: 2));
+        Assert.Equal(input.Chunk(Chunk).Select(c => ((long)c.Length, Convert.ToHexStringLower(SHA256.HashData(c)))), members);
     }
 
     [Fact]
