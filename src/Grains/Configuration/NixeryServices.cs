@@ -96,6 +96,7 @@ public static class NixeryServices
         services.AddSingleton<ImageRecipe>();
         services.AddSingleton<LayerPublisher>();
         services.AddSingleton<ImageIndex>();
+        services.AddSingleton<BlobLeases>();
         services.AddSingleton<BlobSweeper>();
         services.AddSingleton<ImageBuilder>();
         services.AddSingleton<CatalogueSource>();
