@@ -65,6 +65,20 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task A_chunk_that_does_not_compress_still_becomes_one_valid_member()
+    {
+        // Random bytes: the member is larger than the chunk, so it needs more than the chunk's room.
+        var input = new byte[Chunk + 10];
+        new Random(5).NextBytes(input);
+
+        var compressed = await CompressAsync(input, workers: 2);
+
+        Assert.True(compressed.Length > input.Length);
+        Assert.Equal(input, Gunzip(compressed));
+        Assert.Equal(input, await Tool.RunAsync("gzip", ["-dc"], compressed));
+    }
+
+    [Fact]
     public async Task GZipStream_gzip_and_pigz_all_decompress_every_member()
     {
         var input = Input(2 * Chunk + 77);
@@ -160,7 +174,7 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
     [Fact]
     public async Task A_failure_while_compressing_is_thrown_to_the_writer()
     {
-        // zlib has no level 42: each worker fails on its first chunk.
+        // libdeflate has no level 42: each worker fails on its first chunk.
         var gzip = new ParallelGzipStream(Stream.Null, workers: 2, leaveOpen: false, level: 42);
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
@@ -184,11 +198,11 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
         await gzip.CompleteAsync();
 
         // In flight: at most 2 per worker, each holding a chunk, its compressed member, or both
-        // (compressed members are kept in 1 MiB segments, and may be slightly larger than the
-        // chunk); plus the chunk being filled.
+        // (a member is kept in a buffer of the chunk's size, or of twice that when the chunk
+        // does not compress); plus the chunk being filled.
         Assert.Equal(2 * workers, gzip.MaxMembersInFlight);
         Assert.InRange(gzip.PeakMembersInFlight, 1, gzip.MaxMembersInFlight);
-        var bound = (gzip.MaxMembersInFlight + 1) * (long)Chunk + gzip.MaxMembersInFlight * (Chunk + (1L << 20));
+        var bound = (gzip.MaxMembersInFlight + 1) * (long)Chunk + gzip.MaxMembersInFlight * 2L * Chunk;
         Assert.InRange(gzip.PeakBufferedBytes, Chunk, bound);
         Assert.True(bound < (256L << 20) / 4, "the bound is a small fraction of the input");
         Assert.Equal(0, gzip.BufferedBytes);
