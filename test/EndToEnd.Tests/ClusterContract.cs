@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using Nixery.EndToEnd.Tests.Support;
+using Nixery.Images;
 using Nixery.Manifests;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Xunit.Abstractions;
 
 namespace Nixery.EndToEnd.Tests;
@@ -136,6 +139,114 @@ public abstract class ClusterContract<TCluster>(TCluster cluster, ITestOutputHel
 public class RedisClusterTests(RedisProcessCluster cluster, ITestOutputHelper output)
     : ClusterContract<RedisProcessCluster>(cluster, output), IClassFixture<RedisProcessCluster>
 {
+    /// <summary>
+    /// Issue 8 and 11: a layer grain may live on a silo whose own store lacks
+    /// the layer's paths; the building silo then packs the layer itself and
+    /// hands it to the grain. Placement hints (Orleans' RequestContext, which
+    /// flows into every call the build makes) put the image grain on one silo
+    /// and every grain its build activates, the layer grains among them, on
+    /// the other, so the hand-off happens on every run, not by chance.
+    /// </summary>
+    [Fact]
+    public async Task A_layer_whose_grain_lives_on_a_silo_without_its_store_paths_is_packed_by_the_building_silo()
+    {
+        Cluster.Packages.Resalt();
+        foreach (var nix in Cluster.SiloNix) nix.Reset();
+        var (builder, owner) = (Cluster.Silos[0], Cluster.Silos[1]);
+        await using var client = await ClusterClient.ConnectAsync(Cluster.ClientOptions);
+        var management = client.Grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true);
+        SiloAddress AddressOf(RegistryProcess silo) => hosts.Keys.Single(a => a.Endpoint.Port == silo.SiloPort);
+
+        var request = (await client.Grains.GetGrain<IResolverGrain>(0).Resolve("hello", "latest")).Request!;
+        var image = client.Grains.GetGrain<IImageGrain>(request.Key());
+        ImageResult result;
+        try
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, AddressOf(builder));
+            await image.Status();
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, AddressOf(owner));
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            result = await client.Grains.GetImageAsync(request, limit.Token);
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+        Assert.True(result.Image is not null, result.Error?.Message);
+
+        var layers = (await image.Details()).Layers.Where(l => l.Paths.Count > 0).ToArray();
+        Assert.NotEmpty(layers);
+        foreach (var layer in layers)
+        {
+            var paths = layer.Paths.Select(p => p.Path).ToArray();
+            Assert.Equal(AddressOf(owner), await management.GetActivationAddress(client.Grains.GetGrain<ILayerGrain>(LayerKey.Of(paths))));
+            foreach (var path in paths)
+            {
+                Assert.True(Path.Exists(InStoreOf(builder, path)), $"{path} is not in the building silo's store");
+                Assert.False(Path.Exists(InStoreOf(owner, path)), $"{path} is in the store of the silo that owns its layer");
+            }
+        }
+        // Counted from outside: the building silo realised hello once, the owner of the layers built nothing.
+        Assert.Equal(1, Cluster.SiloNix[0].BuildsOf("hello"));
+        Assert.Equal(0, Cluster.SiloNix[1].Builds);
+
+        // The pull through the separate frontend gets that image, its blobs verified by skopeo and umoci, and it runs.
+        using var http = Cluster.Frontend.Http();
+        var (_, digest, _) = await http.ManifestAsync("hello", "latest", MediaTypes.DockerManifest);
+        Assert.Equal(result.Image.Docker.Digest.ToString(), digest);
+        using var work = new TemporaryDirectory();
+        await Shell.RunAsync("skopeo", "copy", "--src-tls-verify=false", $"docker://{Cluster.Frontend.Address}/hello:latest", $"oci:{work.Combine("oci")}:image");
+        await Shell.RunAsync("umoci", "unpack", "--image", $"{work.Combine("oci")}:image", work.Combine("bundle"));
+        Assert.Equal("Hello, world!\n", await Shell.RunAsync("chroot", work.Combine("bundle", "rootfs"), "/bin/hello"));
+        Assert.Equal(0, Cluster.SiloNix[1].Builds);
+    }
+
+    /// <summary>The fixture's Redis requires a password, as deploy/ runs it; every process has it in its connection string, and none prints it.</summary>
+    [Fact]
+    public async Task Every_process_joins_through_a_redis_that_requires_a_password_and_none_prints_it()
+    {
+        var password = Cluster.Redis.Password;
+        Assert.NotNull(password);
+        using (var http = Cluster.Frontend.Http()) await http.ManifestAsync("hello", "latest", MediaTypes.DockerManifest);
+        foreach (var process in Cluster.Silos.Append(Cluster.Frontend))
+            Assert.DoesNotContain(password, process.Log);
+    }
+
+    /// <summary>
+    /// A wrong password is a configuration error: the process stops at start-up
+    /// with a message naming the variable (not Orleans' unhandled exception and
+    /// stack trace), and neither the message nor the output holds the password.
+    /// </summary>
+    [Theory]
+    [InlineData("Frontend")]
+    [InlineData("Silo")]
+    public async Task A_process_with_a_wrong_redis_password_stops_at_start_up_naming_the_variable_but_not_the_password(string project)
+    {
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        var environment = new Dictionary<string, string>
+        {
+            ["NIXERY_CLUSTERING"] = "redis",
+            ["NIXERY_CLUSTERING_CONNECTION"] = $"{Cluster.Redis.Address},password={wrong}",
+            ["NIXERY_GRAIN_STORAGE"] = "redis",
+            ["NIXERY_CLUSTER_ID"] = Cluster.ClientOptions.ClusterId,
+            ["NIXERY_ADVERTISED_ADDRESS"] = "127.0.0.1",
+        };
+        using var storage = new TemporaryDirectory();
+        await using var intruder = new RegistryProcess(storage.Path, environment, project);
+        var failure = await Record.ExceptionAsync(() => intruder.StartAsync(TimeSpan.FromSeconds(60)));
+        // Exited (InvalidOperationException, with its output), rather than becoming ready or hanging.
+        Assert.IsType<InvalidOperationException>(failure);
+        Assert.Contains("nixery: configuration error: NIXERY_CLUSTERING_CONNECTION: Redis at", failure.Message);
+        Assert.Contains("refused the credentials", failure.Message);
+        Assert.DoesNotContain("Unhandled exception", failure.Message);
+        Assert.DoesNotContain(wrong, failure.Message + intruder.Log);
+    }
+
+    /// <summary>Where a store path of a silo's private store is, seen from outside its mount namespace.</summary>
+    private static string InStoreOf(RegistryProcess silo, string storePath) =>
+        Path.Combine(silo.PrivateNixStore!, Path.GetRelativePath("/nix", storePath));
+
     // On Redis membership only, as deploy/ runs it: one full crash per suite run is enough.
     /// <summary>
     /// Issue 8: after a full crash the cluster must serve again within 60 s,

@@ -69,7 +69,7 @@ public static class EnvironmentVariables
         new("NIX_POPULARITY_URL", "Nixery:Layering:PopularityUrl", "", "URL of popularity data in Nixery's format, fetched once at start.", Checks.HttpUrl),
         new("NIXERY_POPULARITY_FILE", "Nixery:Layering:PopularityFile", "", "The same popularity data from a local file.", Checks.ExistingFile),
         new("NIXERY_CLUSTERING", "Nixery:Cluster:Clustering", Value<NixeryClusterOptions>(o => o.Clustering), "How silos find each other: `localhost` (one process), `redis` or `azuretable`.", Checks.OneOf(ClusterProviders.Clustering)),
-        new("NIXERY_CLUSTERING_CONNECTION", "Nixery:Cluster:Connection", "", "Connection string of the membership store: `host:port` for Redis, an Azure Storage connection string for Azure Table.", Checks.Any),
+        new("NIXERY_CLUSTERING_CONNECTION", "Nixery:Cluster:Connection", "", "Connection string of the membership store: `host:port` for Redis (`host:port,password=…` when it requires one, as `deploy/` runs it; a refused password stops the process at start-up), an Azure Storage connection string for Azure Table.", Checks.Any),
         new("NIXERY_GRAIN_STORAGE", "Nixery:Cluster:GrainStorage", Value<NixeryClusterOptions>(o => o.GrainStorage), "Where grain state lives: `storage` (the storage backend), `redis`, `azureblob` or `azuretable`.", Checks.OneOf(ClusterProviders.GrainStorage)),
         new("NIXERY_GRAIN_STORAGE_CONNECTION", "Nixery:Cluster:GrainStorageConnection", "`NIXERY_CLUSTERING_CONNECTION`", "Connection string for grain state, when it is not the storage backend.", Checks.Any),
         new("NIXERY_SILO_PORT", "Nixery:Cluster:SiloPort", Value<NixeryClusterOptions>(o => o.SiloPort), "Port for silo-to-silo traffic.", Checks.Port),
