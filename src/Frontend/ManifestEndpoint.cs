@@ -35,7 +35,7 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, Co
         }
 
         var epoch = await cache.EpochForFillAsync();
-        var resolved = await lookup.ResolveAsync(route.Name, route.Reference);
+        var resolved = await lookup.ResolveAsync(route.Name, route.Reference, context.RequestAborted);
         if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
         // Whether the image exists matters only to a client that may not build or whose builds
         // are counted; everyone else is spared the grain call on every uncached pull.
