@@ -38,6 +38,7 @@ public static class EnvironmentVariables
         new("NIXERY_MAX_SOURCE_FETCHES", "Nixery:Source:MaxConcurrentFetches", Value<SourceOptions>(o => o.MaxConcurrentFetches), "Tarball downloads one silo runs at once; more wait.", Checks.PositiveInteger),
         new("NIXERY_SOURCE_TIMEOUT", "Nixery:Source:TimeoutSeconds", Value<SourceOptions>(o => o.TimeoutSeconds), "Seconds one fetch of a repository or tarball may take.", Checks.PositiveInteger),
         new("NIXERY_SOURCE_CACHE", "Nixery:Source:CachePath", "`$TMPDIR/nixery/sources`", "Where git mirrors and downloaded tarballs are kept.", Checks.Any),
+        new("NIXERY_SOURCE_CACHE_SIZE", "Nixery:Source:CacheSizeMegabytes", Value<SourceOptions>(o => o.CacheSizeMegabytes), "MiB of imported package-set trees (one per revision asked for) a silo keeps in its Nix store; beyond it the least recently used ones not in use are deleted from the store.", Checks.PositiveInteger),
         new("NIXERY_SOURCE_REFRESH", "Nixery:Source:RefreshSeconds", Value<SourceOptions>(o => o.RefreshSeconds), "Seconds a resolved tag (a hashed path, a branch head) is reused before the source is asked again.", Checks.NonNegativeInteger),
         new("NIXERY_STORAGE_BACKEND", "Nixery:Storage:Backend", Value<StorageOptions>(o => o.Backend), "Where blobs and state live: `filesystem`, `gcs`, `azure` or `s3`.", Checks.OneOf("filesystem", "gcs", "azure", "s3")),
         new("STORAGE_PATH", "Nixery:Storage:Path", "", "Root directory of the filesystem backend (required for it).", Checks.Any),
