@@ -69,7 +69,7 @@ public static class RegistryEndpoints
             // The client went away; the build it asked for goes on in its grain.
             return;
         }
-        catch (Exception e) when (IsClusterUnavailable(e))
+        catch (Exception e) when (IsClusterUnavailable(e) || e is ArgumentException && KnowsNoSilo(context))
         {
             Logger(context).LogWarning(e, "cluster unavailable for {Path}", path);
             result = RegistryError.Unavailable("no build silo is reachable; try again shortly");
@@ -122,6 +122,15 @@ public static class RegistryEndpoints
 
     /// <summary>No silo answers, or none answered in time (GrainPolling): retryable, the client asks again.</summary>
     private static bool IsClusterUnavailable(Exception e) => GrainPolling.IsTransient(e);
+
+    /// <summary>
+    /// A frontend that never reached a gateway has no cluster manifest (only the placeholder of the
+    /// lowest version, holding the client's own types), so Orleans cannot even make a grain reference
+    /// ("Could not find an implementation for interface …", an ArgumentException): the cluster is
+    /// unavailable, not the request wrong.
+    /// </summary>
+    private static bool KnowsNoSilo(HttpContext context) =>
+        context.RequestServices.GetService<IClusterManifestProvider>() is { } manifest && manifest.Current.Version == Orleans.Metadata.MajorMinorVersion.MinValue;
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Nixery.Frontend.Registry");

@@ -90,6 +90,51 @@ public class UnavailableTests
         Assert.Equal(hello, await http.PullDigestsAsync("hello", "latest"));
     }
 
+    [Fact]
+    public async Task A_build_over_its_time_limit_is_a_503_and_a_registry_with_time_enough_then_builds_it()
+    {
+        using var storage = new TemporaryDirectory();
+        using var packages = new SaltedPackageSet();
+        var environment = new Dictionary<string, string> { ["NIXERY_PKGS_PATH"] = packages.Path };
+        await using (var hurried = new RegistryProcess(storage.Path, new Dictionary<string, string>(environment) { ["NIXERY_BUILD_TIMEOUT"] = "2" }))
+        {
+            await hurried.StartAsync();
+            using var http = hurried.Http();
+            http.Timeout = Bound;
+            // The slow package's builder alone sleeps for ten seconds.
+            using var timedOut = await Answer(http.GetAsync("/v2/slow/manifests/latest"), hurried);
+            await AssertUnavailableAsync(timedOut, "2 s");
+        }
+
+        await using var patient = new RegistryProcess(storage.Path, environment);
+        await patient.StartAsync();
+        using var retry = patient.Http();
+        await retry.PullDigestsAsync("slow", "latest");
+    }
+
+    [Fact]
+    public async Task A_frontend_whose_cluster_was_never_up_answers_503_at_once_and_serves_once_a_silo_starts()
+    {
+        using var storage = new TemporaryDirectory();
+        await using var silo = new RegistryProcess(storage.Path);
+        await using var frontend = new RegistryProcess(storage.Path, silo.GatewayEnvironment, project: "Frontend");
+        await frontend.StartAsync(Bound, "/healthz");
+        using var http = frontend.Http();
+        http.Timeout = Bound;
+        using (var unavailable = await Answer(http.GetAsync("/v2/hello/manifests/latest"), frontend))
+            await AssertUnavailableAsync(unavailable, "no build silo is reachable");
+
+        await silo.StartAsync();
+        using var direct = silo.Http();
+        var image = await direct.PullDigestsAsync("hello", "latest");
+        await Poll.UntilAsync(async () =>
+        {
+            using var response = await http.GetAsync("/v2/hello/manifests/latest");
+            return response.IsSuccessStatusCode;
+        }, $"the frontend did not serve once the silo was up:\n{frontend.Log}", Bound);
+        Assert.Equal(image, await http.PullDigestsAsync("hello", "latest"));
+    }
+
     /// <summary>The answer to a request, or a failure with the registry's output when none came within <see cref="Bound"/>.</summary>
     private static async Task<HttpResponseMessage> Answer(Task<HttpResponseMessage> request, RegistryProcess registry)
     {

@@ -102,7 +102,13 @@ public sealed class RegistryProcess : IAsyncDisposable
     public async Task StartAsync() => await StartAsync(TimeSpan.FromSeconds(90));
 
     /// <summary>Starts the process and waits at most <paramref name="readyWithin"/> for it to be ready.</summary>
-    public async Task StartAsync(TimeSpan readyWithin)
+    public Task StartAsync(TimeSpan readyWithin) => StartAsync(readyWithin, "/readyz");
+
+    /// <summary>
+    /// Starts the process and waits until <paramref name="probe"/> answers 2xx: <c>/healthz</c> for a
+    /// process that serves HTTP but cannot be ready (a frontend whose cluster is down).
+    /// </summary>
+    public async Task StartAsync(TimeSpan readyWithin, string probe)
     {
         lock (_log) _log.Clear();
         using var http = Http();
@@ -110,14 +116,14 @@ public sealed class RegistryProcess : IAsyncDisposable
         {
             try
             {
-                using var response = await http.GetAsync("/readyz");
+                using var response = await http.GetAsync(probe);
                 return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
                 return false;
             }
-        }, readyWithin, "answer /readyz", _ports);
+        }, readyWithin, $"answer {probe}", _ports);
     }
 
     /// <summary>Stops the process as an operator would (SIGTERM), waiting for it to shut down.</summary>
