@@ -51,26 +51,11 @@ Console.WriteLine(FormattableString.Invariant(
 return 0;
 
 /// <summary>Counts what is written and drops it.</summary>
-sealed class CountingStream : Stream
+sealed class CountingStream : WriteOnlyStream
 {
     private long _length;
 
     public override long Length => _length;
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Position { get => _length; set => throw new NotSupportedException(); }
-    public override void Write(byte[] buffer, int offset, int count) => _length += count;
     public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        _length += buffer.Length;
-        return ValueTask.CompletedTask;
-    }
-
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

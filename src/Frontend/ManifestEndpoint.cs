@@ -14,7 +14,7 @@ namespace Nixery.Frontend;
 /// every caller; a digest is served from storage, exactly as stored. Both
 /// are answered from the <see cref="ManifestCache"/> when it may.
 /// </summary>
-public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, ColdBuildLimiter coldBuilds, IBlobStore store, RegistryMetrics metrics, ILogger<ManifestEndpoint> logger)
+public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, BuildGate gate, IBlobStore store, RegistryMetrics metrics, ILogger<ManifestEndpoint> logger)
 {
     /// <summary>Manifests of ours are a few KiB; anything larger is not one.</summary>
     private const long MaxManifestSize = 4 * 1024 * 1024;
@@ -37,22 +37,18 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, Co
         var epoch = await cache.EpochForFillAsync();
         var resolved = await lookup.ResolveAsync(route.Name, route.Reference);
         if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
-        // Whether the image exists matters only to a client that may not build or whose builds
-        // are counted; everyone else is spared the grain call on every uncached pull.
         var permission = RegistryAuthorization.MayBuild(context);
-        var exists = (!permission.Allowed || coldBuilds.Limits) && await lookup.ExistsAsync(resolved.Request);
-        if (!permission.Allowed && !exists)
+        switch (await gate.CheckAsync(resolved.Request, permission.Allowed, context.Connection.RemoteIpAddress))
         {
-            var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
-            return permission.Anonymous
-                ? RegistryError.Unauthorized(message + "; sign in to build it",
-                    context.RequestServices.GetRequiredService<RegistryAccess>().Challenge(context.Request, Access.ResourceScope.PullOf(route.Name)))
-                : RegistryError.Denied(message, new { name = route.Name, tag = route.Reference });
-        }
-        if (!exists && !coldBuilds.TryStart(context.Connection.RemoteIpAddress))
-        {
-            return RegistryError.TooManyRequests(
-                $"this client started more than {coldBuilds.PerMinute} builds in a minute (NIXERY_COLD_BUILDS_PER_CLIENT); try again later");
+            case BuildGate.Refusal.MayNotBuild:
+                var message = $"'{route.Name}:{route.Reference}' is not built yet and this client may not start builds";
+                return permission.Anonymous
+                    ? RegistryError.Unauthorized(message + "; sign in to build it",
+                        context.RequestServices.GetRequiredService<RegistryAccess>().Challenge(context.Request, Access.ResourceScope.PullOf(route.Name)))
+                    : RegistryError.Denied(message, new { name = route.Name, tag = route.Reference });
+            case BuildGate.Refusal.TooManyBuilds:
+                return RegistryError.TooManyRequests(
+                    $"this client started more than {gate.BuildsPerMinute} builds in a minute (NIXERY_COLD_BUILDS_PER_CLIENT); try again later");
         }
         var found = await lookup.AwaitAsync(resolved, context.RequestAborted);
         if (found.Image is not { } image) return ErrorFor(found.Error!, route);

@@ -20,6 +20,7 @@ public static class RegistryEndpoints
     public static IServiceCollection AddRegistryFrontend(this IServiceCollection services)
     {
         services.AddSingleton<ImageLookup>();
+        services.AddSingleton<BuildGate>();
         services.AddSingleton<ManifestCache>();
         services.AddSingleton<ManifestEndpoint>();
         services.AddSingleton(sp => new ColdBuildLimiter(

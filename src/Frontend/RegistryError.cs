@@ -38,7 +38,11 @@ public sealed record RegistryError(int Status, string Code, string Message, obje
 
     public const int RetryAfterSeconds = 30;
 
-    public static RegistryError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "UNKNOWN", message);
+    /// <summary>
+    /// Something the registry depends on (a silo, storage, the package source) failed or took too
+    /// long: retryable, so a 503 with <c>Retry-After</c>, and "UNAVAILABLE" as distribution's errcode names it.
+    /// </summary>
+    public static RegistryError Unavailable(string message) => new(StatusCodes.Status503ServiceUnavailable, "UNAVAILABLE", message);
 
     /// <summary>The <c>WWW-Authenticate</c> value of a 401.</summary>
     public string? Challenge { get; init; }

@@ -9,6 +9,15 @@ public interface IGarbageCollectorGrain : IGrainWithIntegerKey
 {
     [Alias("Collect"), ResponseTimeout("01:00:00")]
     Task<CollectionReport> Collect(CollectionRequest request);
+
+    /// <summary>
+    /// Runs the scheduled collection if its interval has passed since the
+    /// last one (remembered in grain state, so across restarts); null when
+    /// none was due. Every silo asks now and then: one collection per
+    /// interval for the whole cluster, whichever silos are up.
+    /// </summary>
+    [Alias("CollectIfDue"), ResponseTimeout("01:00:00")]
+    Task<CollectionReport?> CollectIfDue();
 }
 
 /// <param name="UnusedBefore">Images last pulled before this are expired.</param>

@@ -13,12 +13,30 @@ namespace Nixery;
 /// Not reentrant: collections run one at a time.
 /// </summary>
 public sealed class GarbageCollectorGrain(
+    [PersistentState("collector", StorageNames.Registry)] IPersistentState<CollectionSchedule> schedule,
     ImageIndex index,
     BlobSweeper sweeper,
     IOptions<NixOptions> nixOptions,
+    IOptions<CollectionOptions> options,
     TimeProvider clock,
     ILogger<GarbageCollectorGrain> logger) : Grain, IGarbageCollectorGrain
 {
+    public async Task<CollectionReport?> CollectIfDue()
+    {
+        var interval = options.Value.Interval;
+        var now = clock.GetUtcNow();
+        if (interval <= TimeSpan.Zero) return null;
+        // The first silo to ask starts the schedule; the first collection follows one interval later.
+        if (schedule.State.LastStarted is not { } last || now - last >= interval)
+        {
+            var first = schedule.State.LastStarted is null;
+            schedule.State.LastStarted = now;
+            await schedule.WriteStateAsync();
+            if (!first) return await Collect(new CollectionRequest(now - options.Value.Retention, options.Value.Grace, DryRun: false));
+        }
+        return null;
+    }
+
     public async Task<CollectionReport> Collect(CollectionRequest request)
     {
         var cancellation = CancellationToken.None;
@@ -30,15 +48,19 @@ public sealed class GarbageCollectorGrain(
         }
 
         var kept = new List<ImageIndexEntry>();
-        await foreach (var entry in index.ListAsync(cancellation))
+        async Task<IReadOnlySet<Digest>> ReferencedAsync(CancellationToken token)
         {
-            if (!request.DryRun || entry.LastPulled >= request.UnusedBefore) kept.Add(entry);
+            kept.Clear();
+            await foreach (var entry in index.ListAsync(token))
+            {
+                if (!request.DryRun || entry.LastPulled >= request.UnusedBefore) kept.Add(entry);
+            }
+            return kept.SelectMany(e => e.Blobs).Select(Digest.Parse).ToHashSet();
         }
-        var live = kept.SelectMany(e => e.Blobs).Select(Digest.Parse).ToHashSet();
         var now = clock.GetUtcNow();
         var swept = request.DryRun
-            ? await sweeper.SweepAsync(live, now, request.Grace, dryRun: true, cancellation)
-            : await SweepClosedToCachesAsync(() => sweeper.SweepAsync(live, now, request.Grace, dryRun: false, cancellation));
+            ? await sweeper.SweepAsync(ReferencedAsync, now, request.Grace, dryRun: true, cancellation)
+            : await SweepClosedToCachesAsync(() => sweeper.SweepAsync(ReferencedAsync, now, request.Grace, dryRun: false, cancellation));
         var roots = request.DryRun ? 0 : GcRoots.ReleaseUnkept(nixOptions.Value.GcRootsPath, kept.Select(e => e.Key).ToHashSet(), now, request.Grace);
 
         var report = new CollectionReport(kept.Count, expired, swept.Kept, swept.Marked, swept.Deleted, swept.BytesDeleted, roots, request.DryRun);
@@ -65,4 +87,11 @@ public sealed class GarbageCollectorGrain(
             await epoch.EndSweep();
         }
     }
+}
+
+/// <summary>When the scheduled collection last started (written before it runs, so one that crashes is not retried at once).</summary>
+[GenerateSerializer, Alias("nixery.CollectionSchedule")]
+public sealed class CollectionSchedule
+{
+    [Id(0)] public DateTimeOffset? LastStarted { get; set; }
 }

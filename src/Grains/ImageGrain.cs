@@ -25,6 +25,7 @@ public sealed class ImageGrain(
     LayerPublisher publisher,
     IBlobStore store,
     ImageIndex index,
+    BlobLeases leases,
     IOptions<NixOptions> nixOptions,
     IOptions<BuildPolicy> policy,
     TimeProvider clock,
@@ -114,7 +115,9 @@ public sealed class ImageGrain(
         try
         {
             if (await KnownMissingAsync(request) is { Count: > 0 } missing) throw new BuildFailedException(BuildError.PackagesMissing(missing));
-            var build = await builder.BuildAsync(request, new ClusterLayerSource(GrainFactory, publisher), limit.Token);
+            // Released once the index entry references the blobs; a crash leaves it to expire.
+            await using var lease = leases.Open(timeout);
+            var build = await builder.BuildAsync(request, new ClusterLayerSource(GrainFactory, publisher), lease, limit.Token);
             var image = build.Image;
             record.State.Layers = build.Layers;
             var recording = System.Diagnostics.Stopwatch.GetTimestamp();

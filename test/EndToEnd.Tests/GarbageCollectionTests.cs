@@ -53,6 +53,40 @@ public class GarbageCollectionTests
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/v2/hello/blobs/{blob}", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
     }
 
+    [Fact]
+    public async Task The_scheduled_collection_runs_by_itself_and_takes_the_blobs_of_an_image_nobody_pulls()
+    {
+        using var storage = new TemporaryDirectory();
+        using var packages = new SaltedPackageSet();
+        var store = new FileSystemBlobStore(storage.Path);
+        (byte[] Content, string Digest, string MediaType) built;
+        await using (var builder = new RegistryProcess(storage.Path, new Dictionary<string, string> { ["NIXERY_PKGS_PATH"] = packages.Path, ["NIXERY_GC_INTERVAL"] = "0" }))
+        {
+            await builder.StartAsync();
+            using var http = builder.Http();
+            built = await http.ManifestAsync("hello", "latest");
+        }
+        var blobs = RegistryClient.LayerDigests(built.Content).Append(RegistryClient.ConfigDigest(built.Content)).Append(built.Digest).Select(Digest.Parse).ToArray();
+        foreach (var blob in blobs) Assert.NotNull(await store.SizeAsync(blob, CancellationToken.None));
+
+        // A collection every 3.6 s, images unused for a second expire, blobs go 6 s after they were marked
+        // (builds may take 5 s, so start-up accepts the grace). Nothing is pulled and no command is run.
+        await using var registry = new RegistryProcess(storage.Path, new Dictionary<string, string>
+        {
+            ["NIXERY_PKGS_PATH"] = packages.Path,
+            ["NIXERY_GC_INTERVAL"] = "0.001",
+            ["NIXERY_GC_RETENTION"] = "0.00001",
+            ["NIXERY_GC_GRACE"] = "0.1",
+            ["NIXERY_BUILD_TIMEOUT"] = "5",
+        });
+        await registry.StartAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (DateTime.UtcNow < deadline && (await store.ListAsync(CancellationToken.None).ToListAsync()).Intersect(blobs).Any()) await Task.Delay(1000);
+
+        Assert.Empty((await store.ListAsync(CancellationToken.None).ToListAsync()).Intersect(blobs));
+        Assert.Empty(await store.ListDocumentsAsync("images/", CancellationToken.None).ToListAsync());
+    }
+
     private static async Task<string> CollectAsync(RegistryProcess registry, params string[] arguments)
     {
         var command = registry.Successor();

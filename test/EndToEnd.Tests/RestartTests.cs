@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using Nixery.EndToEnd.Tests.Support;
 
 namespace Nixery.EndToEnd.Tests;
@@ -35,30 +33,9 @@ public class RestartTests
         Assert.Equal(original, elsewhere);
     }
 
-    /// <summary>Every digest of the image, checked against the bytes served.</summary>
     private static async Task<string[]> PullAsync(RegistryProcess registry)
     {
         using var http = registry.Http();
-        var digests = new List<string>();
-        foreach (var accept in new[] { "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json" })
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/{Image}/manifests/latest");
-            request.Headers.Accept.ParseAdd(accept);
-            using var response = await http.SendAsync(request);
-            var manifest = await response.Content.ReadAsByteArrayAsync();
-            Assert.True(response.IsSuccessStatusCode, System.Text.Encoding.UTF8.GetString(manifest));
-            digests.Add(Sha256(manifest));
-            using var json = JsonDocument.Parse(manifest);
-            var blobs = json.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!)
-                .Append(json.RootElement.GetProperty("config").GetProperty("digest").GetString()!);
-            foreach (var blob in blobs)
-            {
-                Assert.Equal(blob, Sha256(await http.GetByteArrayAsync($"/v2/{Image}/blobs/{blob}")));
-                digests.Add(blob);
-            }
-        }
-        return [.. digests];
+        return await http.PullDigestsAsync(Image, "latest");
     }
-
-    private static string Sha256(byte[] content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
 }

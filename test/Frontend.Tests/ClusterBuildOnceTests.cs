@@ -5,14 +5,15 @@ namespace Nixery.Frontend.Tests;
 
 /// <summary>
 /// A TestCluster of three silos running real Nix on a salted demo package
-/// set, which tests salt again when they need builds that really run.
+/// set, which tests salt again when they need builds that really run. Its
+/// clock moves only when a test moves it (the failure back-off).
 /// </summary>
 public sealed class ThreeSiloCluster : RegistryCluster
 {
     private static readonly SaltedPackageSet SaltedPackages = new();
 
     public ThreeSiloCluster() : base(new RegistryClusterOptions(
-        Silos: 3, PackageSet: SaltedPackages.Path, FailureBackoffSeconds: 3, SourceRefreshSeconds: 0, ResponseTimeout: TimeSpan.FromSeconds(3)))
+        Silos: 3, PackageSet: SaltedPackages.Path, FailureBackoffSeconds: 60, SourceRefreshSeconds: 0, ResponseTimeout: TimeSpan.FromSeconds(3), ManualClock: true))
     {
     }
 
@@ -28,6 +29,8 @@ public sealed class ThreeSiloCluster : RegistryCluster
 /// <summary>
 /// Each image is built once per cluster: concurrent requests on every silo
 /// join one build, and its outcome, success or failure, reaches them all.
+/// Builds are counted from outside, as realisations the Nix wrapper saw;
+/// the registry's own meter must agree.
 /// </summary>
 public class ClusterBuildOnceTests(ThreeSiloCluster registry) : IClassFixture<ThreeSiloCluster>
 {
@@ -35,6 +38,7 @@ public class ClusterBuildOnceTests(ThreeSiloCluster registry) : IClassFixture<Th
     public async Task A_hundred_concurrent_heads_and_gets_on_three_silos_cause_one_nix_build_and_agree_on_the_digest()
     {
         registry.Packages.Resalt();
+        registry.Nix.Reset();
         using var builds = new MeasurementCounter(registry.Meters, "nixery.nix.builds.started");
         var frontends = registry.SiloFrontends;
         var requests = Enumerable.Range(0, 100).Select(async i =>
@@ -46,6 +50,7 @@ public class ClusterBuildOnceTests(ThreeSiloCluster registry) : IClassFixture<Th
         });
         var digests = await Task.WhenAll(requests);
         Assert.Single(digests.Distinct());
+        Assert.Equal(1, registry.Nix.Builds);
         Assert.Equal(1, builds.Total);
     }
 
@@ -53,6 +58,7 @@ public class ClusterBuildOnceTests(ThreeSiloCluster registry) : IClassFixture<Th
     public async Task A_failing_build_reaches_every_waiter_with_its_message_and_is_retried_after_the_back_off()
     {
         registry.Packages.Resalt();
+        registry.Nix.Reset();
         using var builds = new MeasurementCounter(registry.Meters, "nixery.nix.builds.started");
         var frontends = registry.SiloFrontends;
         var messages = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
@@ -62,17 +68,20 @@ public class ClusterBuildOnceTests(ThreeSiloCluster registry) : IClassFixture<Th
             return (await response.ErrorAsync()).Message;
         }));
         Assert.All(messages, m => Assert.Contains("this package is broken on purpose", m));
+        Assert.Equal(1, registry.Nix.Builds);
         Assert.Equal(1, builds.Total);
 
-        // Within the back-off the error is returned as it is...
+        // Within the back-off (60 s on the cluster's clock, which only the test moves) the error is returned as it is...
+        registry.Clock.Advance(TimeSpan.FromSeconds(59));
         using (var again = await frontends[0].SendAsync(HttpMethod.Get, "/v2/broken/manifests/latest"))
             Assert.Equal(messages[0], (await again.ErrorAsync()).Message);
-        Assert.Equal(1, builds.Total);
+        Assert.Equal(1, registry.Nix.Builds);
 
         // ...after it, the next request builds again.
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        registry.Clock.Advance(TimeSpan.FromSeconds(2));
         using (var retry = await frontends[1].SendAsync(HttpMethod.Get, "/v2/broken/manifests/latest"))
             Assert.Equal(HttpStatusCode.NotFound, retry.StatusCode);
+        Assert.Equal(2, registry.Nix.Builds);
         Assert.Equal(2, builds.Total);
     }
 
@@ -92,9 +101,9 @@ public class ClusterBuildOnceTests(ThreeSiloCluster registry) : IClassFixture<Th
         var resolved = await registry.Cluster.Client.GetGrain<IResolverGrain>(0).Resolve("slow/hello", "latest");
         var grain = registry.Cluster.Client.GetGrain<IImageGrain>(resolved.Request!.Key());
         var build = registry.Cluster.Client.GetImageAsync(resolved.Request, CancellationToken.None);
-        await Task.Delay(500);
-        var status = await grain.Status().WaitAsync(TimeSpan.FromSeconds(2));
-        Assert.Equal(ImageState.Building, status.State);
+        // A status call queued behind the build would answer Built (or time out), never Building.
+        await Poll.UntilAsync(async () => (await grain.Status()).State == ImageState.Building || build.IsCompleted, "the build never showed as building");
+        Assert.Equal(ImageState.Building, (await grain.Status()).State);
         Assert.NotNull((await build).Image);
     }
 
@@ -102,12 +111,18 @@ public class ClusterBuildOnceTests(ThreeSiloCluster registry) : IClassFixture<Th
     public async Task A_client_that_cancels_does_not_stop_the_build_for_others()
     {
         registry.Packages.Resalt();
+        registry.Nix.Reset();
         using var builds = new MeasurementCounter(registry.Meters, "nixery.nix.builds.started");
-        using var impatient = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using var impatient = new CancellationTokenSource();
         var request = RegistryClient.Request(HttpMethod.Get, "/v2/slow/zlib/manifests/latest", MediaTypes.DockerManifest);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => registry.SiloFrontends[0].SendAsync(request, impatient.Token));
+        var cancelled = registry.SiloFrontends[0].SendAsync(request, impatient.Token);
+        // The client leaves once Nix is building (the slow package takes 10 s), not after a guess at how long that takes.
+        await Poll.UntilAsync(() => registry.Nix.Builds == 1, "Nix was never asked to build");
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         using var patient = await registry.SiloFrontends[1].SendAsync(HttpMethod.Get, "/v2/slow/zlib/manifests/latest", MediaTypes.DockerManifest);
         Assert.Equal(HttpStatusCode.OK, patient.StatusCode);
+        Assert.Equal(1, registry.Nix.Builds);
         Assert.Equal(1, builds.Total);
     }
 }

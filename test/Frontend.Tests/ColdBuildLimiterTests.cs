@@ -2,6 +2,7 @@ using System.Net;
 
 namespace Nixery.Frontend.Tests;
 
+[Trait("Category", "Unit")]
 public class ColdBuildLimiterTests
 {
     [Fact]

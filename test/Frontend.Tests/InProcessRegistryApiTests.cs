@@ -1,6 +1,6 @@
 namespace Nixery.Frontend.Tests;
 
-/// <summary>The registry API contract (test/Support) against the in-process cluster; the build count comes from the image grain.</summary>
+/// <summary>The registry API contract (test/Support) against the in-process cluster; builds are counted by the cluster's Nix wrapper, and the image grain's own count must agree.</summary>
 public class InProcessRegistryApiTests(RegistryCluster registry) : RegistryApiContract, IClassFixture<RegistryCluster>
 {
     protected override HttpClient Http => registry.Http;
@@ -10,7 +10,9 @@ public class InProcessRegistryApiTests(RegistryCluster registry) : RegistryApiCo
         var resolved = await registry.Cluster.Client.GetGrain<IResolverGrain>(0).Resolve(name, tag);
         var status = await registry.Cluster.Client.GetGrain<IImageGrain>(resolved.Request!.Key()).Status();
         Assert.Equal(ImageState.Built, status.State);
-        return status.Builds;
+        var realisations = registry.Nix.BuildsOf(name.Split('/'));
+        Assert.Equal(realisations, status.Builds);
+        return realisations;
     }
 
     /// <summary>

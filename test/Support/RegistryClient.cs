@@ -54,4 +54,24 @@ public static class RegistryClient
         using var json = JsonDocument.Parse(manifest);
         return json.RootElement.GetProperty("config").GetProperty("digest").GetString()!;
     }
+
+    /// <summary>
+    /// Pulls an image as a client does (both manifest types, every blob) and returns every digest,
+    /// each checked against the bytes served: equal lists mean the same image, intact.
+    /// </summary>
+    public static async Task<string[]> PullDigestsAsync(this HttpClient http, string name, string reference)
+    {
+        var digests = new List<string>();
+        foreach (var accept in new[] { MediaTypes.DockerManifest, MediaTypes.OciManifest })
+        {
+            var (manifest, digest, _) = await http.ManifestAsync(name, reference, accept);
+            digests.Add(digest);
+            foreach (var blob in LayerDigests(manifest).Append(ConfigDigest(manifest)))
+            {
+                Assert.Equal(blob, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(await http.GetByteArrayAsync($"/v2/{name}/blobs/{blob}"))));
+                digests.Add(blob);
+            }
+        }
+        return [.. digests];
+    }
 }

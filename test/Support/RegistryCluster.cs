@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -6,9 +7,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Nixery.Configuration;
 using Nixery.Layering;
 using Nixery.Metrics;
+using Nixery.Processes;
 using Nixery.Storage;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -32,12 +35,18 @@ public sealed record RegistryClusterOptions(
 /// The registry in-process: a TestCluster of silos running the real pipeline
 /// (real Nix, a demo package set, filesystem storage in a temporary
 /// directory) and HTTP frontends on Kestrel: one as a client of the cluster,
-/// and one inside each silo, calling grains from that silo.
+/// and one inside each silo, calling grains from that silo. Its silos run
+/// Nix through their own <see cref="NixInvocations"/> wrapper, so what they
+/// asked of Nix is counted from outside, apart from other clusters.
 /// </summary>
 public class RegistryCluster : IAsyncLifetime
 {
+    /// <summary>The clocks of clusters with a manual clock, by cluster: silos are created by type and find theirs here.</summary>
+    private static readonly ConcurrentDictionary<string, FakeTimeProvider> Clocks = new();
+
     private readonly RegistryClusterOptions _options;
     private readonly List<WebApplication> _frontends = [];
+    private readonly string _id = Guid.NewGuid().ToString("N")[..12];
 
     public RegistryCluster() : this(new RegistryClusterOptions())
     {
@@ -46,7 +55,8 @@ public class RegistryCluster : IAsyncLifetime
     protected RegistryCluster(RegistryClusterOptions options)
     {
         _options = options;
-        StoragePath = Path.Combine(Path.GetTempPath(), "nixery-cluster-" + Guid.NewGuid().ToString("N")[..12]);
+        StoragePath = Path.Combine(Path.GetTempPath(), "nixery-cluster-" + _id);
+        if (options.ManualClock) Clocks[_id] = _clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
     }
 
     public TestCluster Cluster { get; private set; } = null!;
@@ -59,14 +69,18 @@ public class RegistryCluster : IAsyncLifetime
 
     public string StoragePath { get; }
 
-    /// <summary>The registry meters of the silos, to count what they did apart from other tests in this process.</summary>
+    /// <summary>Every Nix program the silos ran, recorded by a wrapper on their search path.</summary>
+    public NixInvocations Nix { get; } = new();
+
     /// <summary>
     /// The silos' clock when <see cref="RegistryClusterOptions.ManualClock"/>
-    /// is set: moved only by the test. One for the process, because silos are
-    /// created by type; only clusters that ask for it use it.
+    /// is set: moved only by the test, and only this cluster's.
     /// </summary>
-    public static Microsoft.Extensions.Time.Testing.FakeTimeProvider ManualClock { get; } = new();
+    public FakeTimeProvider Clock => _clock ?? throw new InvalidOperationException("this cluster runs on the real clock");
 
+    private FakeTimeProvider? _clock;
+
+    /// <summary>The registry meters of the silos, to count what they did apart from other tests in this process.</summary>
     public IReadOnlyList<System.Diagnostics.Metrics.Meter> Meters =>
         Cluster.Silos.Select(s => ((InProcessSiloHandle)s).SiloHost.Services.GetRequiredService<RegistryMetrics>().Meter).ToArray();
 
@@ -78,7 +92,8 @@ public class RegistryCluster : IAsyncLifetime
         builder.Properties["Nixery:Build:FailureBackoffSeconds"] = _options.FailureBackoffSeconds.ToString();
         builder.Properties["Nixery:Source:RefreshSeconds"] = _options.SourceRefreshSeconds.ToString();
         if (_options.ResponseTimeout is { } timeout) builder.Properties["Test:ResponseTimeout"] = timeout.ToString();
-        if (_options.ManualClock) builder.Properties["Test:ManualClock"] = "true";
+        if (_options.ManualClock) builder.Properties["Test:ManualClock"] = _id;
+        builder.Properties["Test:SearchPath"] = Nix.SearchPath;
         builder.AddSiloBuilderConfigurator<PipelineSilo>();
         builder.AddClientBuilderConfigurator<TestClient>();
         Cluster = builder.Build();
@@ -98,6 +113,8 @@ public class RegistryCluster : IAsyncLifetime
         foreach (var frontend in _frontends) await frontend.DisposeAsync();
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        Clocks.TryRemove(_id, out _);
+        Nix.Dispose();
     }
 
     private async Task<HttpClient> StartFrontendAsync(IGrainFactory grains)
@@ -129,7 +146,9 @@ public class RegistryCluster : IAsyncLifetime
             silo.Services.AddNixeryStorage(silo.Configuration).AddNixeryPipeline(silo.Configuration, new PopularitySource(Popularity.None));
             silo.Services.AddGrainStorage(StorageNames.Registry, (services, name) =>
                 new BlobStoreGrainStorage(name, services.GetRequiredService<IBlobStore>(), services.GetRequiredService<Serializer>()));
-            if (silo.Configuration["Test:ManualClock"] is not null) silo.Services.AddSingleton<TimeProvider>(ManualClock);
+            if (silo.Configuration["Test:ManualClock"] is { } cluster) silo.Services.AddSingleton<TimeProvider>(Clocks[cluster]);
+            var searchPath = silo.Configuration["Test:SearchPath"];
+            silo.Services.AddSingleton(sp => new CommandRunner(sp.GetRequiredService<ILogger<CommandRunner>>(), searchPath: searchPath));
             if (silo.Configuration["Test:ResponseTimeout"] is { } timeout)
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.Parse(timeout));
         }

@@ -8,11 +8,14 @@ namespace Nixery.Tests.Support;
 /// <summary>
 /// A local HTTP server standing in for GitHub's archive URL: serves
 /// <c>/archive/&lt;name&gt;.tar.gz</c> with ETags and 304s, counts requests.
+/// It can fail as a real one does: stall a download (accept the request, send
+/// nothing) or stop listening altogether and start again on the same port.
 /// </summary>
 public sealed class TarballServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Dictionary<string, byte[]> _tarballs = new();
+    private readonly Dictionary<string, TaskCompletionSource> _stalled = new();
     private readonly TemporaryDirectory _work = new();
     private int _requests;
     private int _notModified;
@@ -24,8 +27,32 @@ public sealed class TarballServer : IDisposable
         BaseUrl = $"http://127.0.0.1:{port}/archive/";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         port.Dispose();
+        Start();
+    }
+
+    /// <summary>Listens (again, after <see cref="Stop"/>) on the same port.</summary>
+    public void Start()
+    {
         _listener.Start();
         _ = ServeAsync();
+    }
+
+    /// <summary>Stops listening: the port is closed, and connecting to it is refused.</summary>
+    public void Stop() => _listener.Stop();
+
+    /// <summary>Requests for <c>&lt;name&gt;.tar.gz</c> get no answer (not even headers) until <see cref="Release"/>.</summary>
+    public void Stall(string name)
+    {
+        lock (_stalled) _stalled[name] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Answers the stalled requests for <paramref name="name"/> and every later one.</summary>
+    public void Release(string name)
+    {
+        lock (_stalled)
+        {
+            if (_stalled.Remove(name, out var stall)) stall.SetResult();
+        }
     }
 
     public string BaseUrl { get; }
@@ -69,7 +96,19 @@ public sealed class TarballServer : IDisposable
                 return;
             }
             Interlocked.Increment(ref _requests);
+            // Each request on its own, so a stalled one holds up nothing else.
+            _ = AnswerAsync(context);
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
             var name = Uri.UnescapeDataString(context.Request.Url!.AbsolutePath)["/archive/".Length..].Replace(".tar.gz", "");
+            Task? stall;
+            lock (_stalled) stall = _stalled.GetValueOrDefault(name)?.Task;
+            if (stall is not null) await stall;
             byte[]? content;
             lock (_tarballs) content = _tarballs.GetValueOrDefault(name);
             if (content is null)
@@ -93,10 +132,18 @@ public sealed class TarballServer : IDisposable
             }
             context.Response.Close();
         }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+        {
+            // The client gave up (a stalled download past its time limit) or the server stopped.
+        }
     }
 
     public void Dispose()
     {
+        lock (_stalled)
+        {
+            foreach (var stall in _stalled.Values) stall.TrySetResult();
+        }
         try
         {
             _listener.Stop();

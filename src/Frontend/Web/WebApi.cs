@@ -106,15 +106,16 @@ public static class WebApi
                 await SendAsync(response, "failed", ImageView.Failed(name, tag, BuildError.Of(BuildErrorKind.PackagesNotFound, "access to this image is denied")), aborted);
                 return;
             }
-            var grain = grains.GetGrain<IImageGrain>(request.Key());
-            // The same per-client limit on new builds as a pull's (NIXERY_COLD_BUILDS_PER_CLIENT).
-            var coldBuilds = context.RequestServices.GetRequiredService<ColdBuildLimiter>();
-            if (permission.Build && coldBuilds.Limits && !await context.RequestServices.GetRequiredService<ImageLookup>().ExistsAsync(request)
-                && !coldBuilds.TryStart(context.Connection.RemoteIpAddress))
+            switch (await context.RequestServices.GetRequiredService<BuildGate>().CheckAsync(request, permission.Build, context.Connection.RemoteIpAddress))
             {
-                await SendAsync(response, "failed", ImageView.Failed(name, tag, BuildError.Of(BuildErrorKind.Internal, "this client started too many builds in the last minute; try again later")), aborted);
-                return;
+                case BuildGate.Refusal.MayNotBuild:
+                    await SendAsync(response, "failed", ImageView.Failed(name, tag, NotBuiltForYou), aborted);
+                    return;
+                case BuildGate.Refusal.TooManyBuilds:
+                    await SendAsync(response, "failed", ImageView.Failed(name, tag, BuildError.Of(BuildErrorKind.Internal, "this client started too many builds in the last minute; try again later")), aborted);
+                    return;
             }
+            var grain = grains.GetGrain<IImageGrain>(request.Key());
             while (!aborted.IsCancellationRequested)
             {
                 // Whoever may not start builds only follows one (or sees the image if it exists), as a pull would let them.
@@ -147,9 +148,12 @@ public static class WebApi
             { State: ImageState.Built, Image: { } image } => ImageResult.Success(image),
             { State: ImageState.Failed, Error: { } error } => ImageResult.Failure(error),
             { State: ImageState.Building } => Pending,
-            _ => ImageResult.Failure(BuildError.Of(BuildErrorKind.PackagesNotFound, "this image is not built, and you may not start builds: sign in, or pull it with credentials")),
+            _ => ImageResult.Failure(NotBuiltForYou),
         };
     }
+
+    private static readonly BuildError NotBuiltForYou =
+        BuildError.Of(BuildErrorKind.PackagesNotFound, "this image is not built, and you may not start builds: sign in, or pull it with credentials");
 
     /// <summary>Stands for "still building" in a poll, which otherwise ends at the first non-null answer.</summary>
     private static readonly ImageResult Pending = new(null, null);

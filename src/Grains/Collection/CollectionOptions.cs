@@ -3,8 +3,11 @@ namespace Nixery.Collection;
 /// <summary>Garbage collection of images, blobs and Nix GC roots.</summary>
 public sealed class CollectionOptions
 {
-    /// <summary><c>NIXERY_GC_INTERVAL</c>: hours between scheduled collections; 0 turns the schedule off.</summary>
-    public double IntervalHours { get; set; }
+    /// <summary>
+    /// <c>NIXERY_GC_INTERVAL</c>: hours between scheduled collections; 0 turns
+    /// the schedule off. On by default: without it storage only grows.
+    /// </summary>
+    public double IntervalHours { get; set; } = 24;
 
     /// <summary><c>NIXERY_GC_RETENTION</c>: days an image is kept after it was last pulled.</summary>
     public double RetentionDays { get; set; } = 30;

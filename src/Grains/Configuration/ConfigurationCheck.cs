@@ -32,8 +32,8 @@ public static class ConfigurationCheck
 
         if (double.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_GC_GRACE"), System.Globalization.CultureInfo.InvariantCulture, out var grace)
             && int.TryParse(EnvironmentVariables.Current(configuration, "NIXERY_BUILD_TIMEOUT"), out var buildTimeout)
-            && grace * 60 < buildTimeout)
-            problems.Add($"NIXERY_GC_GRACE: {grace} minutes is shorter than NIXERY_BUILD_TIMEOUT ({buildTimeout} s): a collection could take the blobs of a build under way");
+            && grace * 60 <= buildTimeout)
+            problems.Add($"NIXERY_GC_GRACE: {grace} minutes is not longer than NIXERY_BUILD_TIMEOUT ({buildTimeout} s): a collection could take the blobs of a build under way");
 
         if (!string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityUrl"]) && !string.IsNullOrEmpty(configuration["Nixery:Layering:PopularityFile"]))
             problems.Add("NIX_POPULARITY_URL: set either it or NIXERY_POPULARITY_FILE, not both");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nixery.Catalogue;
 using Nixery.Collection;
@@ -70,7 +71,8 @@ public static class NixeryServices
         });
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<CommandRunner>();
+        // Time limits of programs on the real clock, whatever clock the rest of the silo is given.
+        services.AddSingleton(sp => new CommandRunner(sp.GetRequiredService<ILogger<CommandRunner>>()));
         services.AddSingleton<NixBuilder>();
         services.AddSingleton<IClosureBuilder, SiloClosureBuilder>();
         services.AddSingleton<BuildSlots>();
@@ -94,6 +96,7 @@ public static class NixeryServices
         services.AddSingleton<ImageRecipe>();
         services.AddSingleton<LayerPublisher>();
         services.AddSingleton<ImageIndex>();
+        services.AddSingleton<BlobLeases>();
         services.AddSingleton<BlobSweeper>();
         services.AddSingleton<ImageBuilder>();
         services.AddSingleton<CatalogueSource>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nixery.Collection;
 using Nixery.Layering;
 using Nixery.Manifests;
 using Nixery.Metrics;
@@ -32,7 +33,8 @@ public sealed class ImageBuilder(
 {
     public const string CaBundle = "etc/ssl/certs/ca-bundle.crt";
 
-    public async Task<ImageBuild> BuildAsync(ImageRequest request, ILayerSource layers, CancellationToken cancellation)
+    /// <param name="lease">Holds the image's blobs from garbage collection; the caller releases it once the image is recorded.</param>
+    public async Task<ImageBuild> BuildAsync(ImageRequest request, ILayerSource layers, BlobLease lease, CancellationToken cancellation)
     {
         var key = request.Key();
         NixBuild build;
@@ -55,8 +57,26 @@ public sealed class ImageBuilder(
         var groups = layering.Group(build.Graph, new LayeringContext(layeringOptions.Value.Budget, popularity.Popularity));
         metrics.Stage("layering", started);
         logger.LogInformation("image {ImageKey}: {Paths} store paths in {Layers} layers", key, build.Graph.Paths.Count, groups.Count);
+
+        // Layers reused from earlier images may have been marked by garbage
+        // collection long ago; they count only once leased and found in
+        // storage after that (see BlobLeases). A blob collected before the
+        // lease is packed or written again, with the same digest.
+        for (var attempt = 1; ; attempt++)
+        {
+            var image = await AssembleAsync(request, build, groups, layers, cancellation);
+            await lease.HoldAsync(image.Image.Blobs(), cancellation);
+            if (await store.FirstMissingAsync(image.Image.Blobs(), cancellation) is not { } missing) return image;
+            if (attempt == 3)
+                throw new BuildFailedException(BuildError.Of(BuildErrorKind.StorageFailed, $"blob {missing} went missing from storage while the image was being recorded"));
+            logger.LogWarning("image {ImageKey}: blob {Digest} was collected before it was leased; storing it again", key, missing);
+        }
+    }
+
+    private async Task<ImageBuild> AssembleAsync(ImageRequest request, NixBuild build, IReadOnlyList<LayerGroup> groups, ILayerSource layers, CancellationToken cancellation)
+    {
         // The customisation layer is packed alongside the store paths' layers, not after them.
-        started = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         var customisation = CustomisationLayer.Build(build.PackageRoots);
         var customising = Task.Run(async () =>
         {

@@ -21,7 +21,7 @@ namespace Nixery.Packing;
 /// <see cref="CompleteAsync"/>, or by disposing, as GZipStream does. Like any stream, one
 /// writer at a time.
 /// </remarks>
-public sealed class ParallelGzipStream : Stream
+public sealed class ParallelGzipStream : WriteOnlyStream
 {
     private enum State { Open, Completed, Failed, Abandoned, Disposed }
 
@@ -73,13 +73,7 @@ public sealed class ParallelGzipStream : Stream
 
     internal int MaxMembersInFlight => _maxInFlight;
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => _state == State.Open;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -98,9 +92,6 @@ public sealed class ParallelGzipStream : Stream
             throw;
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -142,10 +133,6 @@ public sealed class ParallelGzipStream : Stream
         if (_state is State.Open or State.Failed) _state = State.Abandoned;
         _abandoned = true;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -284,17 +271,32 @@ public sealed class ParallelGzipStream : Stream
     private void StartWorker()
     {
         _workersStarted++;
-        // Dedicated threads: compressing a chunk is ~40 ms of CPU, which would otherwise sit
+        // Dedicated threads: compressing a chunk is ~30 ms of CPU, which would otherwise sit
         // on thread-pool threads that grains and request handling need.
         new Thread(Work) { IsBackground = true, Name = $"gzip worker {_workersStarted}" }.Start();
     }
 
     private void Work()
     {
-        foreach (var member in _work.GetConsumingEnumerable())
+        GzipCompressor? compressor = null;
+        Exception? unavailable = null;
+        try
         {
-            if (_abandoned) member.Skip();
-            else member.Compress(_level);
+            compressor = new GzipCompressor(_level);
+        }
+        catch (Exception e)
+        {
+            // Every member this worker takes fails with the reason, so the writer hears of it.
+            unavailable = e;
+        }
+        using (compressor)
+        {
+            foreach (var member in _work.GetConsumingEnumerable())
+            {
+                if (_abandoned) member.Skip();
+                else if (compressor is null) member.Fail(unavailable!);
+                else member.Compress(compressor);
+            }
         }
     }
 

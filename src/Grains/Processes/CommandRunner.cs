@@ -12,7 +12,13 @@ namespace Nixery.Processes;
 /// A timeout or cancellation kills the whole process tree. Children see only
 /// <see cref="ChildEnvironment"/>, never the registry's whole environment.
 /// </summary>
-public sealed class CommandRunner(ILogger<CommandRunner> logger)
+/// <param name="clock">The clock time limits are measured on.</param>
+/// <param name="searchPath">
+/// Where programs are looked up and the PATH their children get; the
+/// registry's own PATH when null. (.NET looks a program up on the parent's
+/// PATH whatever the child's is, so a different one must be resolved here.)
+/// </param>
+public sealed class CommandRunner(ILogger<CommandRunner> logger, TimeProvider? clock = null, string? searchPath = null)
 {
     /// <summary>How much of stderr is kept for error messages; the rest is only logged.</summary>
     public const int ErrorTailLength = 64 * 1024;
@@ -25,7 +31,7 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(program)
+        var start = new ProcessStartInfo(Resolve(program))
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -38,6 +44,7 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment.Clear();
         foreach (var (name, value) in ChildEnvironment.For(Environment.GetEnvironmentVariable, environment)) start.Environment[name] = value;
+        if (searchPath is not null) start.Environment["PATH"] = searchPath;
 
         using var process = new Process { StartInfo = start };
         try
@@ -56,8 +63,8 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
         var errorTail = new StringBuilder();
         var errors = DrainErrorsAsync(process.StandardError, errorTail, program);
 
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        limit.CancelAfter(timeout);
+        using var expiry = new CancellationTokenSource(timeout, clock ?? TimeProvider.System);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation, expiry.Token);
         try
         {
             await process.WaitForExitAsync(limit.Token);
@@ -85,6 +92,11 @@ public sealed class CommandRunner(ILogger<CommandRunner> logger)
             }
         }
     }
+
+    private string Resolve(string program) =>
+        searchPath is null || program.Contains('/')
+            ? program
+            : searchPath.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists) ?? program;
 
     private static string Snapshot(StringBuilder tail)
     {

@@ -2,6 +2,7 @@ using Nixery.Access;
 
 namespace Nixery.Tests.Access;
 
+[Trait("Category", "Unit")]
 public class AccessControlTests
 {
     // `htpasswd -nbB alice 's3cret pass'`

@@ -2,6 +2,7 @@ using Nixery.Access;
 
 namespace Nixery.Tests.Access;
 
+[Trait("Category", "Unit")]
 public class AccessPolicyTests
 {
     private const string Yaml = """

@@ -2,6 +2,7 @@ using Nixery.Access;
 
 namespace Nixery.Tests.Access;
 
+[Trait("Category", "Unit")]
 public class HtpasswdTests
 {
     // Written by `htpasswd -nbB alice 's3cret pass'` and `htpasswd -nbB bob hunter2` (apache2-utils).

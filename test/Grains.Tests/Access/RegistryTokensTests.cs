@@ -7,6 +7,7 @@ using Nixery.Access;
 
 namespace Nixery.Tests.Access;
 
+[Trait("Category", "Unit")]
 public class RegistryTokensTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));

@@ -4,6 +4,7 @@ using Nixery.Tests.Support;
 
 namespace Nixery.Tests.Access;
 
+[Trait("Category", "Unit")]
 public class TokenKeyStoreTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Nixery.Catalogue;
 
 namespace Nixery.Tests.Catalogue;
 
+[Trait("Category", "Unit")]
 public class PackageCatalogueTests
 {
     private static readonly PackageCatalogue Catalogue = new(

@@ -34,6 +34,27 @@ public class ConfigurationCheckTests
     }
 
     [Fact]
+    public void Garbage_collection_is_scheduled_by_default_with_a_grace_longer_than_any_build()
+    {
+        var configuration = From(Valid);
+        var collection = configuration.GetSection("Nixery:Collection").Get<Nixery.Collection.CollectionOptions>() ?? new();
+        var nix = configuration.GetSection("Nixery:Nix").Get<Nixery.Nix.NixOptions>() ?? new();
+        Assert.Equal(TimeSpan.FromHours(24), collection.Interval);
+        Assert.Equal(TimeSpan.FromDays(30), collection.Retention);
+        Assert.True(collection.Grace > nix.BuildTimeout, $"grace {collection.Grace} is not longer than the build timeout {nix.BuildTimeout}");
+    }
+
+    [Theory]
+    [InlineData("20", "1200")]
+    [InlineData("10", "1200")]
+    [InlineData("1", "61")]
+    public void A_grace_period_not_longer_than_the_build_timeout_is_refused(string graceMinutes, string buildTimeoutSeconds)
+    {
+        var problems = ConfigurationCheck.Problems(From([.. Valid, ("NIXERY_GC_GRACE", graceMinutes), ("NIXERY_BUILD_TIMEOUT", buildTimeoutSeconds)]));
+        Assert.Contains(problems, p => p.StartsWith("NIXERY_GC_GRACE:", StringComparison.Ordinal) && p.Contains("NIXERY_BUILD_TIMEOUT"));
+    }
+
+    [Fact]
     public void No_package_source_is_a_problem() =>
         Assert.Contains(ConfigurationCheck.Problems(From(("STORAGE_PATH", "/tmp/x"))), p => p.Contains("no package source"));
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Nixery.Collection;
 using Nixery.Images;
 using Nixery.Layering;
 using Nixery.Metrics;
@@ -81,7 +82,7 @@ public sealed class ImageBuilderTests : IDisposable
         var builder = Builder(new FailingClosure(error), store, _directory);
 
         var thrown = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            builder.BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), CancellationToken.None));
+            builder.BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), Lease(store), CancellationToken.None));
 
         Assert.Same(error, thrown.Error);
         Assert.Empty(await store.ListAsync(CancellationToken.None).ToListAsync());
@@ -91,7 +92,7 @@ public sealed class ImageBuilderTests : IDisposable
     public async Task Each_layer_s_store_paths_and_their_sizes_are_kept_for_the_web_page()
     {
         var store = new FileSystemBlobStore(_directory.Combine("store"));
-        var build = await Builder(new CannedClosure(PackageRoot()), store, _directory).BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), CancellationToken.None);
+        var build = await Builder(new CannedClosure(PackageRoot()), store, _directory).BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), Lease(store), CancellationToken.None);
 
         Assert.Equal(build.Image.Layers.Select(l => l.Digest), build.Layers.Select(l => l.Digest));
         Assert.Empty(build.Layers[^1].Paths);
@@ -108,18 +109,53 @@ public sealed class ImageBuilderTests : IDisposable
         var builder = Builder(new CannedClosure(PackageRoot()), store, _directory, maxImageSizeMegabytes: 10);
 
         var thrown = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            builder.BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), CancellationToken.None));
+            builder.BuildAsync(Request, new PackingLayerSource(store, slowFirst: false), Lease(store), CancellationToken.None));
 
         Assert.Equal(BuildErrorKind.TooLarge, thrown.Error.Kind);
         Assert.Contains("NIXERY_MAX_IMAGE_SIZE", thrown.Error.Message);
         Assert.Empty(await store.ListAsync(CancellationToken.None).ToListAsync());
     }
 
+    [Fact]
+    public async Task A_reused_layer_collected_between_its_lookup_and_the_image_being_recorded_is_stored_again_and_kept()
+    {
+        // An image was built, then expired: every blob of it is unreferenced and was marked long ago.
+        var store = new FileSystemBlobStore(_directory.Combine("store"));
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var leases = new BlobLeases(store, clock);
+        var sweeper = new BlobSweeper(store, leases);
+        var source = new PackingLayerSource(store, slowFirst: false);
+        var builder = Builder(new CannedClosure(PackageRoot()), store, _directory);
+        var first = await builder.BuildAsync(Request, source, leases.Open(TimeSpan.FromHours(1)), CancellationToken.None);
+        var nothingReferenced = (CancellationToken _) => Task.FromResult<IReadOnlySet<Digest>>(new HashSet<Digest>());
+        await sweeper.SweepAsync(nothingReferenced, clock.GetUtcNow(), TimeSpan.FromHours(1), dryRun: false, CancellationToken.None);
+        clock.Advance(TimeSpan.FromHours(2));
+
+        // The same image is built again; right after its first layer is looked up (found, and reused), a collection runs.
+        var collected = 0;
+        source.AfterLookup = async () =>
+        {
+            if (Interlocked.Exchange(ref collected, 1) == 0)
+                await sweeper.SweepAsync(nothingReferenced, clock.GetUtcNow(), TimeSpan.FromHours(1), dryRun: false, CancellationToken.None);
+        };
+        await using var lease = leases.Open(TimeSpan.FromHours(1));
+        var second = await builder.BuildAsync(Request, source, lease, CancellationToken.None);
+        Assert.Equal(1, collected);
+        Assert.Equal(first.Image.Docker.Content, second.Image.Docker.Content);
+
+        // Until the image is recorded only the lease keeps its blobs; a collection now takes nothing of it.
+        clock.Advance(TimeSpan.FromMinutes(30));
+        await sweeper.SweepAsync(nothingReferenced, clock.GetUtcNow(), TimeSpan.Zero, dryRun: false, CancellationToken.None);
+        await sweeper.SweepAsync(nothingReferenced, clock.GetUtcNow(), TimeSpan.Zero, dryRun: false, CancellationToken.None);
+        foreach (var digest in second.Image.Blobs())
+            Assert.NotNull(await store.SizeAsync(digest, CancellationToken.None));
+    }
+
     private async Task<(BuiltImage Image, FileSystemBlobStore Store, PackingLayerSource Source)> BuildAsync(TemporaryDirectory directory, bool slowFirst = false)
     {
         var store = new FileSystemBlobStore(directory.Combine("store"));
         var source = new PackingLayerSource(store, slowFirst);
-        var build = await Builder(new CannedClosure(PackageRoot()), store, directory).BuildAsync(Request, source, CancellationToken.None);
+        var build = await Builder(new CannedClosure(PackageRoot()), store, directory).BuildAsync(Request, source, Lease(store), CancellationToken.None);
         return (build.Image, store, source);
     }
 
@@ -133,6 +169,8 @@ public sealed class ImageBuilderTests : IDisposable
         File.WriteAllText(Path.Combine(root, ImageBuilder.CaBundle), "certificates\n");
         return root;
     }
+
+    private static BlobLease Lease(IBlobStore store) => new BlobLeases(store, TimeProvider.System).Open(TimeSpan.FromHours(1));
 
     private static ImageBuilder Builder(IClosureBuilder closure, IBlobStore store, TemporaryDirectory directory, long maxImageSizeMegabytes = 10240)
     {
@@ -174,13 +212,19 @@ public sealed class ImageBuilderTests : IDisposable
 
     /// <summary>
     /// Packs each group as a tar holding one file that lists the group's paths,
-    /// so different groups give different blobs; optionally delays the first.
+    /// so different groups give different blobs; optionally the first finishes
+    /// only after another group has. Like a layer grain, it remembers what it
+    /// packed and reuses it while the blob is in storage;
+    /// <see cref="AfterLookup"/> runs after each lookup.
     /// </summary>
     private sealed class PackingLayerSource(IBlobStore store, bool slowFirst) : ILayerSource
     {
         private readonly LayerPublisher _publisher = new(store);
         private readonly List<LayerGroup> _requested = [];
         private readonly Dictionary<LayerGroup, LayerDescriptor> _packed = [];
+        private readonly TaskCompletionSource _anotherPacked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Func<Task>? AfterLookup { get; set; }
 
         public IReadOnlyList<LayerGroup> Requested
         {
@@ -198,15 +242,25 @@ public sealed class ImageBuilderTests : IDisposable
         public async Task<LayerDescriptor> GetAsync(LayerGroup group, CancellationToken cancellation)
         {
             bool first;
+            LayerDescriptor? known;
             lock (_requested)
             {
                 first = _requested.Count == 0;
                 _requested.Add(group);
+                _packed.TryGetValue(group, out known);
             }
-            if (first && slowFirst) await Task.Delay(300, cancellation);
+            if (first && slowFirst) await _anotherPacked.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellation);
+            var layer = known is not null && await store.SizeAsync(known.Digest, cancellation) is not null ? known : await PackAsync(group, first, cancellation);
+            if (AfterLookup is { } after) await after();
+            return layer;
+        }
+
+        private async Task<LayerDescriptor> PackAsync(LayerGroup group, bool first, CancellationToken cancellation)
+        {
             var content = Encoding.UTF8.GetBytes(string.Join('\n', group.Paths));
             var layer = await _publisher.PublishAsync([TarEntry.File("paths", (UnixFileMode)0b110_100_100, content)], cancellation);
             lock (_requested) _packed[group] = layer;
+            if (!first) _anotherPacked.TrySetResult();
             return layer;
         }
     }

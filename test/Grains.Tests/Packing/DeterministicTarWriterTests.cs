@@ -262,19 +262,14 @@ public sealed class DeterministicTarWriterTests : IDisposable
     }
 
     /// <summary>Keeps the first bytes written and counts the rest.</summary>
-    private sealed class HeadStream(int keep) : Stream
+    private sealed class HeadStream(int keep) : WriteOnlyStream
     {
         private readonly MemoryStream _head = new();
         private long _length;
 
         public byte[] Head => _head.ToArray();
         public override long Length => _length;
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
         public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -282,16 +277,5 @@ public sealed class DeterministicTarWriterTests : IDisposable
             _head.Write(buffer[..Math.Min(room, buffer.Length)]);
             _length += buffer.Length;
         }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
-
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -53,18 +53,33 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task Each_chunk_becomes_one_complete_gzip_member_at_level_5_in_input_order()
+    public async Task Each_chunk_becomes_one_complete_gzip_member_at_the_format_level_in_input_order()
     {
         var input = Input(2 * Chunk + 1000);
 
         var expected = new MemoryStream();
+        using var compressor = new GzipCompressor(LayerFormat.GzipLevel);
         foreach (var chunk in input.Chunk(Chunk))
         {
-            using var member = new GZipStream(expected, new ZLibCompressionOptions { CompressionLevel = 5 }, leaveOpen: true);
-            member.Write(chunk);
+            var member = new byte[compressor.Bound(chunk.Length)];
+            expected.Write(member, 0, compressor.Compress(chunk, member));
         }
 
         Assert.Equal(expected.ToArray(), await CompressAsync(input, workers: 2));
+    }
+
+    [Fact]
+    public async Task A_chunk_that_does_not_compress_still_becomes_one_valid_member()
+    {
+        // Random bytes: the member is larger than the chunk, so it needs more than the chunk's room.
+        var input = new byte[Chunk + 10];
+        new Random(5).NextBytes(input);
+
+        var compressed = await CompressAsync(input, workers: 2);
+
+        Assert.True(compressed.Length > input.Length);
+        Assert.Equal(input, Gunzip(compressed));
+        Assert.Equal(input, await Tool.RunAsync("gzip", ["-dc"], compressed));
     }
 
     [Fact]
@@ -163,7 +178,7 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
     [Fact]
     public async Task A_failure_while_compressing_is_thrown_to_the_writer()
     {
-        // zlib has no level 42: each worker fails on its first chunk.
+        // libdeflate has no level 42: each worker fails on its first chunk.
         var gzip = new ParallelGzipStream(Stream.Null, workers: 2, leaveOpen: false, level: 42);
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
@@ -187,11 +202,11 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
         await gzip.CompleteAsync();
 
         // In flight: at most 2 per worker, each holding a chunk, its compressed member, or both
-        // (compressed members are kept in 1 MiB segments, and may be slightly larger than the
-        // chunk); plus the chunk being filled.
+        // (a member is kept in a buffer of the chunk's size, or of twice that when the chunk
+        // does not compress); plus the chunk being filled.
         Assert.Equal(2 * workers, gzip.MaxMembersInFlight);
         Assert.InRange(gzip.PeakMembersInFlight, 1, gzip.MaxMembersInFlight);
-        var bound = (gzip.MaxMembersInFlight + 1) * (long)Chunk + gzip.MaxMembersInFlight * (Chunk + (1L << 20));
+        var bound = (gzip.MaxMembersInFlight + 1) * (long)Chunk + gzip.MaxMembersInFlight * 2L * Chunk;
         Assert.InRange(gzip.PeakBufferedBytes, Chunk, bound);
         Assert.True(bound < (256L << 20) / 4, "the bound is a small fraction of the input");
         Assert.Equal(0, gzip.BufferedBytes);
@@ -199,17 +214,8 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
         log.WriteLine($"peak: {gzip.PeakMembersInFlight} members in flight, {gzip.PeakBufferedBytes >> 20} MiB buffered; bound {bound >> 20} MiB");
     }
 
-    private sealed class FailingStream : Stream
+    private sealed class FailingStream : WriteOnlyStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("disk full");
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("disk full");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Nixery.Processes;
 
 namespace Nixery.Tests.Processes;
@@ -22,22 +23,28 @@ public class CommandRunnerTests
     [Fact]
     public async Task A_program_past_its_time_limit_is_killed_with_its_children()
     {
+        // The limit runs on a clock the test moves, once the child is known to run.
         using var marker = new Support.TemporaryDirectory();
         var pidFile = marker.Combine("child.pid");
-        await Assert.ThrowsAsync<CommandTimedOutException>(() => Runner.RunAsync("busybox",
-            ["sh", "-c", $"busybox sleep 300 & echo $! > {pidFile}; wait"],
-            TimeSpan.FromSeconds(1), CancellationToken.None));
+        var clock = new FakeTimeProvider();
+        var runner = new CommandRunner(NullLogger<CommandRunner>.Instance, clock);
+        var run = runner.RunAsync("busybox", ["sh", "-c", $"busybox sleep 300 & echo $! > {pidFile}.tmp; mv {pidFile}.tmp {pidFile}; wait"],
+            TimeSpan.FromMinutes(1), CancellationToken.None);
+        await Poll.UntilAsync(() => File.Exists(pidFile), "the child never started");
+        Assert.False(run.IsCompleted);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Assert.ThrowsAsync<CommandTimedOutException>(() => run);
         var child = int.Parse(File.ReadAllText(pidFile).Trim());
-        await Task.Delay(200);
-        Assert.True(IsGone(child), "the child process outlived the timeout");
+        await Poll.UntilAsync(() => IsGone(child), "the child process outlived the timeout");
     }
 
     [Fact]
     public async Task Cancellation_stops_the_program()
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Runner.RunAsync("busybox", ["sleep", "300"], TimeSpan.FromMinutes(5), cancel.Token));
+        using var cancel = new CancellationTokenSource();
+        var run = Runner.RunAsync("busybox", ["sleep", "300"], TimeSpan.FromMinutes(5), cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Nixery.Sbom;
 
 namespace Nixery.Tests.Sbom;
 
+[Trait("Category", "Unit")]
 public class DrvNameTests
 {
     // Expected values printed by Nix: nix-instantiate --eval --json -E 'builtins.parseDrvName "<name>"'.

@@ -2,6 +2,7 @@ using Nixery.Sbom;
 
 namespace Nixery.Tests.Sbom;
 
+[Trait("Category", "Unit")]
 public class NarHashTests
 {
     // One store path's hash as Nix prints it both ways:

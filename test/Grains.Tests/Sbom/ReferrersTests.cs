@@ -5,6 +5,7 @@ using Nixery.Tests.Support;
 
 namespace Nixery.Tests.Sbom;
 
+[Trait("Category", "Unit")]
 public class ReferrersTests
 {
     private static readonly ManifestDocument Subject = new(MediaTypes.DockerManifest, Digest.Sha256("image"u8.ToArray()), "image"u8.ToArray());

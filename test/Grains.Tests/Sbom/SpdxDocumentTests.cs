@@ -5,6 +5,7 @@ using Nixery.Sbom;
 
 namespace Nixery.Tests.Sbom;
 
+[Trait("Category", "Unit")]
 public class SpdxDocumentTests
 {
     private const string Store = "/nix/store/";

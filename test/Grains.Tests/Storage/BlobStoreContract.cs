@@ -310,6 +310,31 @@ public abstract class BlobStoreContract : IAsyncLifetime
         await Store.DeleteDocumentAsync("grains/nobody/state", null, None);
     }
 
+    [Fact]
+    public async Task A_collection_deletes_unreferenced_blobs_and_keeps_referenced_and_leased_ones()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var leases = new Nixery.Collection.BlobLeases(Store, clock);
+        var sweeper = new Nixery.Collection.BlobSweeper(Store, leases);
+        var referenced = (await Store.PutAsync(Writing(Content(100, seed: 31)), null, None)).Digest;
+        var leased = (await Store.PutAsync(Writing(Content(100, seed: 32)), null, None)).Digest;
+        var unreferenced = (await Store.PutAsync(Writing(Content(100, seed: 33)), null, None)).Digest;
+        await using var lease = leases.Open(TimeSpan.FromHours(3));
+        await lease.HoldAsync([leased], None);
+        Task<IReadOnlySet<Digest>> Referenced(CancellationToken _) => Task.FromResult<IReadOnlySet<Digest>>(new HashSet<Digest> { referenced });
+
+        var marking = await sweeper.SweepAsync(Referenced, clock.GetUtcNow(), TimeSpan.FromMinutes(60), dryRun: false, None);
+        clock.Advance(TimeSpan.FromMinutes(61));
+        var deleting = await sweeper.SweepAsync(Referenced, clock.GetUtcNow(), TimeSpan.FromMinutes(60), dryRun: false, None);
+
+        Assert.Equal((2, 1, 0), (marking.Kept, marking.Marked, marking.Deleted));
+        Assert.Equal((2, 0, 1), (deleting.Kept, deleting.Marked, deleting.Deleted));
+        Assert.NotNull(await Store.SizeAsync(referenced, None));
+        Assert.NotNull(await Store.SizeAsync(leased, None));
+        Assert.Null(await Store.SizeAsync(unreferenced, None));
+        Assert.Null(await Store.LocateAsync(unreferenced, None));
+    }
+
     protected static byte[] Content(int size, int seed)
     {
         var content = new byte[size];

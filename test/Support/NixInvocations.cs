@@ -1,4 +1,4 @@
-namespace Nixery.EndToEnd.Tests.Support;
+namespace Nixery.Tests.Support;
 
 /// <summary>
 /// The outside witness of what the registry asks of Nix: a directory put
