@@ -22,8 +22,9 @@
 #   settings   COMPARE_ENV="A;B;C": the early manifest by tag (first 8 s),
 #              once per environment setting (space-separated assignments; an
 #              empty one is the default), interleaved in each run, each beside
-#              its own nginx pair, with the registry's CPU time per request;
-#              for choosing runtime settings by measurement
+#              its own nginx pair, with the registry's CPU time per request,
+#              and the same after WARMUP seconds of load; for choosing runtime
+#              settings by measurement
 #   cold pull  skopeo copy of `big` (67 MB, already built by Nix) from a
 #              registry with empty storage, against `tar | gzip -6 | sha256sum`
 #              of the same closure; the registry's stage breakdown follows
@@ -272,6 +273,13 @@ for run in $(seq "$runs"); do
       c1=$(cpu_s "$pid")
       rps=$(awk -v k="setting$i.tag.early.rps" '$1 == k {v=$2} END {print v}' "$work/results")
       record "setting$i.cpu_us" "$(echo "($c1 - $c0) * 1000000 / ($rps * 8)" | bc -l)"
+      # And what the setting costs once warm: a setting that helps the first seconds must not lose the rest.
+      wrk -t2 -c16 -d"${warmup}s" -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest" >/dev/null
+      c0=$(cpu_s "$pid")
+      pair "setting$i.tag.warm" "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
+      c1=$(cpu_s "$pid")
+      rps=$(awk -v k="setting$i.tag.warm.rps" '$1 == k {v=$2} END {print v}' "$work/results")
+      record "setting$i.warm_cpu_us" "$(echo "($c1 - $c0) * 1000000 / ($rps * 8)" | bc -l)"
       stop "$pid"
     done
   fi
@@ -446,6 +454,8 @@ if [ -n "${COMPARE_ENV:-}" ]; then
   for i in "${!settings[@]}"; do
     row "by tag, first 8 s: ${settings[$i]:-default}" "setting$i.tag.early" ">=" 0.35
     printf '%-44s %6.1f us of CPU per request (registry process, median)\n' "" "$(m "setting$i.cpu_us")"
+    row "by tag, warm: ${settings[$i]:-default}" "setting$i.tag.warm" ">=" 0.6 2
+    printf '%-44s %6.1f us of CPU per request (registry process, median)\n' "" "$(m "setting$i.warm_cpu_us")"
   done
 fi
 for b in 1 16; do
