@@ -53,6 +53,24 @@ public class KnownAnswerTests
         return [.. text, .. noise];
     }
 
+    /// <summary>
+    /// The answers of FIPS 180-2 (appendix B.1) and of the empty input: the
+    /// digest function and the hashing stream many tests take their expected
+    /// digests from are themselves checked against outside answers here.
+    /// </summary>
+    [Theory]
+    [InlineData("", "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")]
+    [InlineData("abc", "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]
+    public async Task Digests_are_the_published_sha256_answers(string input, string expected)
+    {
+        var bytes = Encoding.ASCII.GetBytes(input);
+        Assert.Equal(expected, Digest.Sha256(bytes).ToString());
+        await using var hashing = new HashingStream(Stream.Null);
+        foreach (var b in bytes) await hashing.WriteAsync(new[] { b });
+        Assert.Equal(expected, hashing.Digest().ToString());
+        Assert.Equal(bytes.Length, hashing.BytesWritten);
+    }
+
     [Fact]
     public async Task The_tar_writer_gives_the_known_tar()
     {

@@ -80,17 +80,12 @@ public sealed class LayerWriterTests : IDisposable
 
         using var tar = new MemoryStream();
         await DeterministicTarWriter.WriteAsync(Entries(), tar);
-        using var expected = new MemoryStream();
-        var chunks = tar.ToArray().Chunk(LayerFormat.ChunkSize).ToList();
-        using var compressor = new GzipCompressor(LayerFormat.GzipLevel);
-        foreach (var chunk in chunks)
-        {
-            var member = new byte[compressor.Bound(chunk.Length)];
-            expected.Write(member, 0, compressor.Compress(chunk, member));
-        }
+        var chunks = tar.ToArray().Chunk(4 * 1024 * 1024).ToList();
+
+        var members = await Tool.GzipMembersAsync(blob);
 
         Assert.Equal(3, chunks.Count);
-        Assert.Equal(expected.ToArray(), blob);
+        Assert.Equal(chunks.Select(c => ((long)c.Length, Convert.ToHexStringLower(SHA256.HashData(c)))), members);
     }
 
     [Fact]

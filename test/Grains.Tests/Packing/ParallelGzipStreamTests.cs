@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using Nixery.Packing;
 using Xunit.Abstractions;
 
@@ -52,20 +53,15 @@ public class ParallelGzipStreamTests(ITestOutputHelper log)
         Assert.Equal(one, await CompressAsync(input, workers: 4));
     }
 
+    /// <summary>Members read by zlib outside .NET, against the input's chunks; the level is pinned by the known-answer tests.</summary>
     [Fact]
-    public async Task Each_chunk_becomes_one_complete_gzip_member_at_the_format_level_in_input_order()
+    public async Task Each_chunk_becomes_one_complete_gzip_member_in_input_order()
     {
         var input = Input(2 * Chunk + 1000);
 
-        var expected = new MemoryStream();
-        using var compressor = new GzipCompressor(LayerFormat.GzipLevel);
-        foreach (var chunk in input.Chunk(Chunk))
-        {
-            var member = new byte[compressor.Bound(chunk.Length)];
-            expected.Write(member, 0, compressor.Compress(chunk, member));
-        }
+        var members = await Tool.GzipMembersAsync(await CompressAsync(input, workers: 2));
 
-        Assert.Equal(expected.ToArray(), await CompressAsync(input, workers: 2));
+        Assert.Equal(input.Chunk(Chunk).Select(c => ((long)c.Length, Convert.ToHexStringLower(SHA256.HashData(c)))), members);
     }
 
     [Fact]
