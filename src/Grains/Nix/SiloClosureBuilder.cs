@@ -13,7 +13,7 @@ public sealed class SiloClosureBuilder(RevisionImports revisions, NixBuilder nix
     public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
     {
         var started = Stopwatch.GetTimestamp();
-        await revisions.EnsureAsync(request.Source, cancellation);
+        using var source = await revisions.UseAsync(request.Source, cancellation);
         metrics?.Stage("revision", started);
         return await nix.BuildAsync(request, gcRoot, cancellation);
     }
