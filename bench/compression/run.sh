@@ -67,7 +67,7 @@ awk -v workers="$workers" -v runs="$runs" '
     ospeed = tar["ours"] / ms["ours"] / 1e6; oratio = gz["ours"] / tar["ours"]
     printf "median of %d runs; MB/s = MB of uncompressed tar per wall-clock second; cpu = CPU seconds per run\n", runs
     printf "baseline  Go compress/gzip default level, 1 goroutine     %6.1f MB/s  ratio %.4f  cpu %5.2f s  tar %d B\n", bspeed, bratio, mc["baseline"], tar["baseline"]
-    printf "ours      LayerWriter, %d workers, level 5, 4 MiB members  %6.1f MB/s  ratio %.4f  cpu %5.2f s  tar %d B, peak RSS %d MiB\n", workers, ospeed, oratio, mc["ours"], tar["ours"], rss["ours"]
+    printf "ours      LayerWriter, %d workers, libdeflate 4, 4 MiB  %6.1f MB/s  ratio %.4f  cpu %5.2f s  tar %d B, peak RSS %d MiB\n", workers, ospeed, oratio, mc["ours"], tar["ours"], rss["ours"]
     printf "ours      blob %s, the same in all %d runs: %s (entry names include the temp directory)\n", digest["ours"], runs, ("ours" in same) ? "NO" : "yes"
     printf "speed ours/baseline %.2fx   ratio ours/baseline %.4f\n", ospeed / bspeed, oratio / bratio
   }' "$work/results"

@@ -90,6 +90,7 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, Bu
                 return RegistryError.Denied(error.Message, detail);
             case BuildErrorKind.TimedOut:
             case BuildErrorKind.SourceUnavailable:
+            case BuildErrorKind.StorageFailed:
                 return RegistryError.Unavailable(error.Message);
             default:
                 logger.LogError("building {Name}:{Tag} failed: {Message}", route.Name, route.Reference, error.Message);

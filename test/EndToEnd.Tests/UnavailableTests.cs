@@ -51,6 +51,54 @@ public class UnavailableTests
         Assert.Equal(image, await http.PullDigestsAsync("hello", "latest"));
     }
 
+    [Fact]
+    public async Task Storage_that_stops_mid_build_is_a_503_for_the_build_and_for_blobs_and_nothing_stored_is_lost()
+    {
+        using var work = new TemporaryDirectory();
+        await using var azurite = await Azurite.StartOwnAsync(work.Combine("azurite"));
+        using var packages = new SaltedPackageSet();
+        using var nix = new NixInvocations();
+        await using var registry = new RegistryProcess(work.Combine("storage"), new Dictionary<string, string>
+        {
+            ["NIXERY_PKGS_PATH"] = packages.Path,
+            ["NIXERY_STORAGE_BACKEND"] = "azure",
+            ["NIXERY_AZURE_CONNECTION_STRING"] = azurite.ConnectionString,
+            ["NIXERY_FAILURE_BACKOFF"] = "1",
+            ["PATH"] = nix.SearchPath,
+        });
+        await registry.StartAsync();
+        using var http = registry.Http();
+        http.Timeout = Bound;
+        var hello = await http.PullDigestsAsync("hello", "latest");
+
+        // The slow package's builder sleeps for ten seconds: storage goes away while Nix builds.
+        var slow = http.GetAsync("/v2/slow/manifests/latest");
+        await Poll.UntilAsync(() => nix.BuildsOf("slow") > 0, "Nix did not build the slow package", Bound);
+        await azurite.StopAsync();
+        using (var build = await Answer(slow, registry))
+            await AssertUnavailableAsync(build, "azure storage could not", Azurite.AccountKey);
+        using (var blob = await Answer(http.GetAsync($"/v2/hello/blobs/{hello[1]}"), registry))
+            await AssertUnavailableAsync(blob, "azure storage could not", Azurite.AccountKey);
+
+        await azurite.RestartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await http.PullDigestsAsync("slow", "latest");
+        Assert.Equal(hello, await http.PullDigestsAsync("hello", "latest"));
+    }
+
+    /// <summary>The answer to a request, or a failure with the registry's output when none came within <see cref="Bound"/>.</summary>
+    private static async Task<HttpResponseMessage> Answer(Task<HttpResponseMessage> request, RegistryProcess registry)
+    {
+        try
+        {
+            return await request;
+        }
+        catch (TaskCanceledException e)
+        {
+            throw new TimeoutException($"no answer within {Bound.TotalSeconds:0} s:\n{registry.Log}", e);
+        }
+    }
+
     /// <summary>What README promises of every 503: the code, Retry-After, the reason, and nothing secret.</summary>
     private static async Task AssertUnavailableAsync(HttpResponseMessage response, string reason, string secret = Secret)
     {

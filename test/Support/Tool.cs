@@ -41,4 +41,25 @@ public static class Tool
 
     public static async Task<string> RunTextAsync(string fileName, params string[] arguments) =>
         Encoding.UTF8.GetString(await RunAsync(fileName, arguments));
+
+    /// <summary>
+    /// The members of a gzip file as zlib (through Python, not .NET) reads
+    /// them: each member's decompressed length and SHA-256, in order. Fails
+    /// on a truncated member or bytes that are not gzip.
+    /// </summary>
+    public static async Task<IReadOnlyList<(long Length, string Sha256)>> GzipMembersAsync(byte[] gzip)
+    {
+        const string script = """
+            import hashlib, sys, zlib
+            data = sys.stdin.buffer.read()
+            while data:
+                member = zlib.decompressobj(wbits=31)
+                out = member.decompress(data)
+                if not member.eof: sys.exit("truncated gzip member")
+                print(len(out), hashlib.sha256(out).hexdigest())
+                data = member.unused_data
+            """;
+        var lines = Encoding.UTF8.GetString(await RunAsync("python3", ["-c", script], gzip)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Select(l => l.Split(' ')).Select(p => (long.Parse(p[0]), p[1])).ToArray();
+    }
 }

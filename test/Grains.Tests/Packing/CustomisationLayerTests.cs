@@ -199,8 +199,10 @@ public sealed class CustomisationLayerTests : IDisposable
 
         var names = CustomisationLayer.Build([a, b]).Entries.Select(e => e.Name).ToList();
 
-        Assert.Equal(names.Order(EntryOrder.Instance), names);
-        Assert.True(names.IndexOf("lib/x/y") < names.IndexOf("lib-extra"));
+        // Written out by hand, as GNU tar --sort=name orders them: '/' before '-'.
+        string[] expected = ["bin", "bin/a", "bin/a-b", "bin/z", "lib", "lib/x", "lib/x/w", "lib/x/y", "lib-extra"];
+        Assert.Equal(expected, names.Where(expected.Contains));
+        Assert.Equal(names.Count, names.Distinct().Count());
     }
 
     [Fact]

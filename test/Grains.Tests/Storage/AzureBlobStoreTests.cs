@@ -14,6 +14,9 @@ public sealed class AzureBlobStoreRedirectTests(AzuriteFixture azurite) : Redire
 
     protected override Task<IBlobStore> CreateStoreAsync() => Task.FromResult(AzureStores.Create(azurite, _container, new BlobDeliveryOptions()));
 
+    /// <summary>Azurite: AuthorizationFailure for a SAS outside its time window (a bad signature is AuthenticationFailed).</summary>
+    protected override string ExpiredRefusal => "AuthorizationFailure";
+
     protected override Task<IBlobStore> WithRedirectLifetimeAsync(TimeSpan lifetime) =>
         Task.FromResult(AzureStores.Create(azurite, _container, new BlobDeliveryOptions { RedirectLifetimeSeconds = (int)lifetime.TotalSeconds }));
 

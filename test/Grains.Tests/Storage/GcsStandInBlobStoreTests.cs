@@ -19,6 +19,9 @@ public sealed class GcsStandInBlobStoreRedirectTests(GcsStandInFixture standIn) 
         return Task.FromResult(GcsStores.Create(standIn, _bucket, _keyFile, new BlobDeliveryOptions()));
     }
 
+    /// <summary>The stand-in, as GCS: ExpiredToken (a bad signature is SignatureDoesNotMatch).</summary>
+    protected override string ExpiredRefusal => "ExpiredToken";
+
     protected override Task<IBlobStore> WithRedirectLifetimeAsync(TimeSpan lifetime) =>
         Task.FromResult(GcsStores.Create(standIn, _bucket, _keyFile, new BlobDeliveryOptions { RedirectLifetimeSeconds = (int)lifetime.TotalSeconds }));
 

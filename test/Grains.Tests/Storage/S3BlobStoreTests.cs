@@ -14,6 +14,9 @@ public sealed class S3BlobStoreRedirectTests(S3rverFixture s3rver) : Redirecting
 
     protected override Task<IBlobStore> CreateStoreAsync() => S3Stores.CreateAsync(s3rver, _bucket, new BlobDeliveryOptions());
 
+    /// <summary>s3rver: AccessDenied, "Request has expired" (a bad signature is SignatureDoesNotMatch).</summary>
+    protected override string ExpiredRefusal => "Request has expired";
+
     protected override Task<IBlobStore> WithRedirectLifetimeAsync(TimeSpan lifetime) =>
         S3Stores.CreateAsync(s3rver, _bucket, new BlobDeliveryOptions { RedirectLifetimeSeconds = (int)lifetime.TotalSeconds });
 
