@@ -10,7 +10,15 @@ public sealed class ImageLookup(IGrainFactory grains)
     /// <param name="Lifetime">How long the answer may be reused (the source's rule for the tag).</param>
     public sealed record Outcome(BuiltImage? Image, BuildError? Error, TimeSpan Lifetime);
 
-    public Task<ResolvedImage> ResolveAsync(string name, string tag) => grains.GetGrain<IResolverGrain>(0).Resolve(name, tag);
+    /// <summary>As long as a resolve may take (its response timeout): a first fetch of a large source takes minutes.</summary>
+    public static readonly TimeSpan ResolveLimit = TimeSpan.FromMinutes(15);
+
+    /// <summary>Asked again if unanswered for a while: a resolver runs on the gateway silo the call went through, which may have died with it.</summary>
+    public Task<ResolvedImage> ResolveAsync(string name, string tag, CancellationToken cancellation = default) =>
+        GrainPolling.AskUntilAnsweredAsync(() => grains.GetGrain<IResolverGrain>(0).Resolve(name, tag), ResolveLimit, cancellation);
+
+    public Task<IReadOnlyList<string>> TagsAsync(CancellationToken cancellation) =>
+        GrainPolling.AskUntilAnsweredAsync(() => grains.GetGrain<IResolverGrain>(0).Tags(), ResolveLimit, cancellation);
 
     /// <summary>Starts or joins the build of a resolved image and waits for its outcome.</summary>
     /// <param name="cancellation">Ends only this caller's wait: the build goes on in the grain for everyone else.</param>

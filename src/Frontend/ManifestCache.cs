@@ -131,7 +131,8 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
         {
             // The time the question was sent, not answered: the answer may have been true only until then.
             var sent = Stopwatch.GetTimestamp();
-            var epoch = await grains.GetGrain<ICacheEpochGrain>(0).Current();
+            // Bounded like every call of a request (GrainPolling): one lost with a dead silo would otherwise wait out its response timeout.
+            var epoch = await grains.GetGrain<ICacheEpochGrain>(0).Current().WaitAsync(GrainPolling.AnswerWithin);
             var confirmation = new Confirmation(epoch, sent);
             Volatile.Write(ref _confirmation, confirmation);
             return confirmation;

@@ -35,7 +35,7 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, Bu
         }
 
         var epoch = await cache.EpochForFillAsync();
-        var resolved = await lookup.ResolveAsync(route.Name, route.Reference);
+        var resolved = await lookup.ResolveAsync(route.Name, route.Reference, context.RequestAborted);
         if (resolved.Request is null) return ErrorFor(resolved.Error!, route);
         var permission = RegistryAuthorization.MayBuild(context);
         switch (await gate.CheckAsync(resolved.Request, permission.Allowed, context.Connection.RemoteIpAddress))

@@ -10,6 +10,7 @@ var builder = RegistryHost.CreateBuilder(args);
 if (!RegistryHost.ConfigurationIsValid(builder.Configuration, needsSource: false)) return 2;
 
 var cluster = RegistryHost.Cluster(builder.Configuration);
+if (!await RegistryHost.ClusterAcceptsCredentialsAsync(cluster, grainState: false)) return 2;
 RegistryHost.ListenOnConfiguredPort(builder);
 // The Orleans client keeps retrying until a gateway answers; starting the
 // hosted services together lets HTTP (and /healthz) come up meanwhile, with

@@ -118,9 +118,8 @@ public static class RegistryEndpoints
         };
     }
 
-    private static bool IsClusterUnavailable(Exception e) =>
-        e is SiloUnavailableException or OrleansMessageRejectionException
-        || e.InnerException is { } inner && IsClusterUnavailable(inner);
+    /// <summary>No silo answers, or none answered in time (GrainPolling): retryable, the client asks again.</summary>
+    private static bool IsClusterUnavailable(Exception e) => GrainPolling.IsTransient(e);
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Nixery.Frontend.Registry");

@@ -8,12 +8,12 @@ namespace Nixery.Frontend;
 /// (any name can be built from them), sorted, with the spec's <c>n</c> and
 /// <c>last</c> pagination. Nixery had none, so <c>skopeo inspect</c> failed.
 /// </summary>
-public sealed class TagsEndpoint(IGrainFactory grains)
+public sealed class TagsEndpoint(ImageLookup lookup)
 {
     public async Task<IResult> GetAsync(HttpContext context, RegistryRoute.Tags route)
     {
         if (!DistributionGrammar.IsValidName(route.Name)) return RegistryError.NameInvalid(route.Name);
-        IEnumerable<string> tags = await grains.GetGrain<IResolverGrain>(0).Tags();
+        IEnumerable<string> tags = await lookup.TagsAsync(context.RequestAborted);
 
         var query = context.Request.Query;
         if (query.TryGetValue("last", out var last) && !string.IsNullOrEmpty(last))

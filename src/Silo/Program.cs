@@ -30,6 +30,7 @@ catch (Exception e) when (e is IOException or HttpRequestException or InvalidDat
 }
 
 var cluster = RegistryHost.Cluster(builder.Configuration);
+if (!await RegistryHost.ClusterAcceptsCredentialsAsync(cluster, grainState: true)) return 2;
 RegistryHost.ListenOnConfiguredPort(builder);
 builder.AddNixeryObservability();
 builder.Services

@@ -6,7 +6,8 @@ namespace Nixery.Tests.Support;
 /// records the program and its arguments in one log and then runs the real
 /// program found further along PATH (wherever this machine installed it).
 /// Tests count what Nix was asked from that log, never from the registry's
-/// own log lines or counters.
+/// own log lines or counters. A witness of one process can also record in
+/// the witness of the whole cluster, so both per-silo and total counts exist.
 /// </summary>
 public sealed class NixInvocations : IDisposable
 {
@@ -14,15 +15,17 @@ public sealed class NixInvocations : IDisposable
 
     private readonly TemporaryDirectory _directory = new();
 
-    public NixInvocations()
+    public NixInvocations(NixInvocations? alsoRecordIn = null)
     {
+        string[] logs = alsoRecordIn is null ? [LogPath] : [LogPath, alsoRecordIn.LogPath];
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var program in Programs)
         {
             var real = path.Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
             if (real is null) continue;
             var wrapper = _directory.Combine(program);
-            File.WriteAllText(wrapper, $"#!/bin/sh\necho \"{program} $*\" >> '{LogPath}'\nexec '{real}' \"$@\"\n");
+            var record = string.Concat(logs.Select(log => $"echo \"{program} $*\" >> '{log}'\n"));
+            File.WriteAllText(wrapper, $"#!/bin/sh\n{record}exec '{real}' \"$@\"\n");
             File.SetUnixFileMode(wrapper, (UnixFileMode)0b111_101_101);
         }
         Assert.True(File.Exists(_directory.Combine("nix-store")), $"nix-store is not on PATH ({path})");

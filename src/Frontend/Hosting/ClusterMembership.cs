@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Nixery.Configuration;
 using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace Nixery.Frontend.Hosting;
 
@@ -54,5 +55,52 @@ public static class ClusterMembership
             azureTable: tables => client.UseAzureStorageClustering(o => o.TableServiceClient = tables));
         if (ClusterTls.Load(options) is { } certificate) client.UseTls(certificate, tls => ClusterTls.Configure(tls, certificate));
         return client;
+    }
+
+    /// <summary>
+    /// A Redis that refuses the configured password, said once and naming the
+    /// variable, before Orleans starts (which would otherwise abort the process
+    /// on an unhandled exception with a stack trace). An unreachable Redis is
+    /// not a configuration error: it may still be starting, and Orleans waits
+    /// for it. The password is in no message.
+    /// </summary>
+    /// <param name="grainState">Whether this process keeps grain state (a silo) and so needs that connection too.</param>
+    public static async Task<string?> RedisCredentialProblemAsync(NixeryClusterOptions options, bool grainState)
+    {
+        var connections = new List<(string Variable, string Connection)>();
+        if (options.Clustering.Equals(ClusterProviders.Redis, StringComparison.OrdinalIgnoreCase) && options.Connection is { Length: > 0 } membership)
+            connections.Add(("NIXERY_CLUSTERING_CONNECTION", membership));
+        if (grainState && options.GrainStorage.Equals(ClusterProviders.Redis, StringComparison.OrdinalIgnoreCase)
+            && options.GrainStorageConnection is { Length: > 0 } state)
+            connections.Add(("NIXERY_GRAIN_STORAGE_CONNECTION", state));
+        foreach (var (variable, connection) in connections)
+        {
+            ConfigurationOptions redis;
+            try
+            {
+                redis = ConfigurationOptions.Parse(connection);
+            }
+            catch (ArgumentException)
+            {
+                return $"{variable}: not a Redis connection string (host:port[,password=…])";
+            }
+            redis.AbortOnConnectFail = true;
+            redis.ConnectRetry = 1;
+            redis.ConnectTimeout = 10_000;
+            try
+            {
+                await using var probe = await ConnectionMultiplexer.ConnectAsync(redis);
+            }
+            catch (RedisConnectionException e) when (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+            {
+                var said = (e.InnerException ?? e).Message;
+                if (redis.Password is { Length: > 0 } password) said = said.Replace(password, "…", StringComparison.Ordinal);
+                return $"{variable}: Redis at {string.Join(", ", redis.EndPoints)} refused the credentials ({said})";
+            }
+            catch (RedisConnectionException)
+            {
+            }
+        }
+        return null;
     }
 }

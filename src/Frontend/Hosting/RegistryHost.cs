@@ -27,6 +27,14 @@ public static class RegistryHost
         return problems.Count == 0;
     }
 
+    /// <summary>Prints why the membership or state store refuses this process, if it does; true when it does not.</summary>
+    public static async Task<bool> ClusterAcceptsCredentialsAsync(NixeryClusterOptions cluster, bool grainState)
+    {
+        if (await ClusterMembership.RedisCredentialProblemAsync(cluster, grainState) is not { } problem) return true;
+        Console.Error.WriteLine($"nixery: configuration error: {problem}");
+        return false;
+    }
+
     public static NixeryClusterOptions Cluster(IConfiguration configuration) =>
         configuration.GetSection("Nixery:Cluster").Get<NixeryClusterOptions>() ?? new NixeryClusterOptions();
 

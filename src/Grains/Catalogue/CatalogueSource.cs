@@ -27,8 +27,8 @@ public sealed class CatalogueSource(NixBuilder nix, RevisionImports revisions, I
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             // The revision may have been resolved on another silo, with a store of its own.
-            await revisions.EnsureAsync(revision, cancellation);
-            var json = await nix.ListCatalogueAsync(revision, platform, cancellation);
+            string json;
+            using (await revisions.UseAsync(revision, cancellation)) json = await nix.ListCatalogueAsync(revision, platform, cancellation);
             var catalogue = CatalogueDocument.Parse(System.Text.Encoding.UTF8.GetBytes(json));
             logger.LogInformation("catalogue of {Source} for {System}: {Packages} packages in {Seconds:0.0} s",
                 revision.Id, platform.NixSystem, catalogue.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -77,6 +77,7 @@ public static class NixeryServices
         services.AddSingleton<IClosureBuilder, SiloClosureBuilder>();
         services.AddSingleton<BuildSlots>();
         services.AddSingleton(sp => new ImageNameParser(sp.GetRequiredService<IOptions<NamingOptions>>().Value));
+        services.AddSingleton<SourceStoreBudget>();
         services.AddSingleton<SourceImporter>();
         services.AddSingleton<IPackageSource>(sp =>
         {

@@ -63,6 +63,17 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         return JsonSerializer.Deserialize<string>(result.Output) ?? throw new InvalidOperationException("nix-instantiate printed no path");
     }
 
+    /// <summary>The NAR size of <paramref name="storePath"/>: about what it takes in the store.</summary>
+    public async Task<long> NarSizeAsync(string storePath, CancellationToken cancellation)
+    {
+        var result = await RunAsync("nix-store", ["--query", "--size", storePath], cancellation);
+        return result.Succeeded && long.TryParse(result.Output.Trim(), out var size) ? size : 0;
+    }
+
+    /// <summary>Deletes <paramref name="storePath"/> from the store; false if anything still roots or references it (Nix then keeps it).</summary>
+    public async Task<bool> DeleteAsync(string storePath, CancellationToken cancellation) =>
+        (await RunAsync("nix-store", ["--delete", storePath], cancellation)).Succeeded;
+
     /// <summary>Whether <paramref name="storePath"/> exists in this silo's store.</summary>
     public async Task<bool> IsValidAsync(string storePath, CancellationToken cancellation) =>
         (await RunAsync("nix-store", ["--check-validity", storePath], cancellation)).Succeeded;

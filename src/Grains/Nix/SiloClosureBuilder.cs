@@ -10,7 +10,7 @@ public sealed class SiloClosureBuilder(RevisionImports revisions, NixBuilder nix
 {
     public async Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation)
     {
-        await revisions.EnsureAsync(request.Source, cancellation);
+        using var source = await revisions.UseAsync(request.Source, cancellation);
         return await nix.BuildAsync(request, gcRoot, cancellation);
     }
 }

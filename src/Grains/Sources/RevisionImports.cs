@@ -9,13 +9,30 @@ namespace Nixery.Sources;
 /// but the image may be built on another one, and each silo of a cluster has
 /// a store of its own (issue 8): the building silo imports the revision again
 /// from its source. Concurrent builds of one revision share one import; a
-/// failed import is not remembered, so the next build tries again.
+/// failed import is not remembered, so the next build tries again. A
+/// revision the <see cref="SourceStoreBudget"/> deleted is imported again.
 /// </summary>
-public sealed class RevisionImports(IPackageSource source, NixBuilder nix)
+public sealed class RevisionImports(IPackageSource source, NixBuilder nix, SourceStoreBudget budget)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _running = new(StringComparer.Ordinal);
 
-    public async Task EnsureAsync(SourceRevision revision, CancellationToken cancellation)
+    /// <summary>The revision in this silo's store, kept there (not evicted) until the lease is disposed.</summary>
+    public async Task<IDisposable> UseAsync(SourceRevision revision, CancellationToken cancellation)
+    {
+        var lease = await budget.UseAsync(SourceImporter.StorePathOf(revision), cancellation);
+        try
+        {
+            await EnsureAsync(revision, cancellation);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private async Task EnsureAsync(SourceRevision revision, CancellationToken cancellation)
     {
         var storePath = SourceImporter.StorePathOf(revision);
         if (await nix.IsValidAsync(storePath, cancellation)) return;

@@ -10,9 +10,10 @@ namespace Nixery.Sources;
 /// content, and the selector imports exactly that. Nix itself never fetches:
 /// credentials, timeouts and caching of fetches stay with the registry. The
 /// newest import of each source is a GC root, so a collection does not take
-/// the package set away between builds.
+/// the package set away between builds. Every import counts against the
+/// silo's <see cref="SourceStoreBudget"/>.
 /// </summary>
-public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options)
+public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options, SourceStoreBudget? budget = null)
 {
     /// <param name="kind">"path", "git" or "channel": part of every image key.</param>
     /// <param name="id">The revision's identity when it has one of its own (a commit); else the content hash.</param>
@@ -21,6 +22,7 @@ public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options)
     {
         var storePath = await nix.ImportPathAsync(directory, cancellation);
         await nix.AddRootAsync(storePath, Path.Combine(options.Value.GcRootsPath, Collection.GcRoots.SourcesFolder, kind), cancellation);
+        if (budget is not null) await budget.AddedAsync(storePath, cancellation);
         var hash = Path.GetFileName(storePath).Split('-', 2)[0];
         return new SourceRevision(kind, id ?? hash, JsonSerializer.Serialize(new { type = "path", path = storePath }), origin);
     }

@@ -56,6 +56,9 @@ public sealed class SourceOptions
     /// </summary>
     public bool AllowCommits { get; set; }
 
+    /// <summary><c>NIXERY_SOURCE_CACHE_SIZE</c>: MiB of imported package-set trees one silo keeps in its Nix store (<see cref="SourceStoreBudget"/>).</summary>
+    public long CacheSizeMegabytes { get; set; } = 10240;
+
     /// <summary><c>NIXERY_SOURCE_MAX_SIZE</c>: MiB a package-set tarball may unpack to.</summary>
     public long MaxSizeMegabytes { get; set; } = 2048;
 

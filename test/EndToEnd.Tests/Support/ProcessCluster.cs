@@ -9,7 +9,8 @@ namespace Nixery.EndToEnd.Tests.Support;
 /// building from a salted demo package set. Each silo has a private,
 /// initially empty Nix store, as each pod of a deployment has, so a build
 /// that relies on a store path another silo made fails here as it would
-/// there. Nix builds are counted by a wrapper on the processes' PATH.
+/// there. Nix builds are counted by a wrapper on the processes' PATH, for
+/// each silo and for the whole cluster.
 /// </summary>
 public abstract class ProcessCluster : IAsyncLifetime
 {
@@ -20,7 +21,13 @@ public abstract class ProcessCluster : IAsyncLifetime
 
     public NixInvocations Nix { get; } = new();
 
+    /// <summary>The witness of each silo (by index in <see cref="Silos"/>; a replacement keeps its predecessor's).</summary>
+    public NixInvocations[] SiloNix { get; private set; } = [];
+
     public RegistryProcess[] Silos { get; private set; } = [];
+
+    /// <summary>What an Orleans client needs to join this cluster (as a separate frontend does).</summary>
+    public Nixery.Configuration.NixeryClusterOptions ClientOptions { get; private set; } = new();
 
     public RegistryProcess Frontend { get; private set; } = null!;
 
@@ -40,9 +47,16 @@ public abstract class ProcessCluster : IAsyncLifetime
             ["PATH"] = Nix.SearchPath,
         };
         AddEnvironment(environment);
+        ClientOptions = new()
+        {
+            Clustering = environment["NIXERY_CLUSTERING"],
+            Connection = environment["NIXERY_CLUSTERING_CONNECTION"],
+            ClusterId = _clusterId,
+        };
         // One after the other: silos started at the same moment contend on
         // the membership table and take seconds longer to join.
-        Silos = [new RegistryProcess(_storage.Path, environment, privateNixStore: true), new RegistryProcess(_storage.Path, environment, privateNixStore: true)];
+        SiloNix = [new NixInvocations(Nix), new NixInvocations(Nix)];
+        Silos = SiloNix.Select(nix => new RegistryProcess(_storage.Path, new Dictionary<string, string>(environment) { ["PATH"] = nix.SearchPath }, privateNixStore: true)).ToArray();
         foreach (var silo in Silos) await silo.StartAsync();
         Frontend = new RegistryProcess(_storage.Path, environment, project: "Frontend");
         await Frontend.StartAsync();
@@ -87,22 +101,26 @@ public abstract class ProcessCluster : IAsyncLifetime
         foreach (var silo in Silos) await silo.DisposeAsync();
         await StopMembershipAsync();
         Packages.Dispose();
+        foreach (var nix in SiloNix) nix.Dispose();
         Nix.Dispose();
         _storage.Dispose();
     }
 }
 
+/// <summary>Redis membership and state as deploy/ runs them: the server requires a password, which every process has in its connection string.</summary>
 public class RedisProcessCluster : ProcessCluster
 {
     private RedisServer? _redis;
 
+    public RedisServer Redis => _redis ?? throw new InvalidOperationException("the cluster has not started");
+
     protected override async Task<IReadOnlyDictionary<string, string>> StartMembershipAsync()
     {
-        _redis = await RedisServer.StartAsync();
+        _redis = await RedisServer.StartAsync(password: "redis-" + Guid.NewGuid().ToString("N"));
         return new Dictionary<string, string>
         {
             ["NIXERY_CLUSTERING"] = "redis",
-            ["NIXERY_CLUSTERING_CONNECTION"] = _redis.Address,
+            ["NIXERY_CLUSTERING_CONNECTION"] = _redis.ConnectionString,
             ["NIXERY_GRAIN_STORAGE"] = "redis",
         };
     }

@@ -60,6 +60,9 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The port of silo-to-silo traffic: how Orleans names this silo (<c>SiloAddress</c>).</summary>
+    public int SiloPort => _ports[1].Port;
+
     public string StoragePath { get; }
 
     public string Address => $"127.0.0.1:{Port}";
