@@ -76,6 +76,9 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.FromResult<BlobLocation?>(info.Exists ? new BlobLocation.LocalFile(info.FullName, info.Length) : null);
     }
 
+    /// <summary>A local file is opened to be sent anyway; its size comes with the open.</summary>
+    public ValueTask<BlobLocation?> LocateKnownAsync(Digest digest, long size, CancellationToken cancellation) => ValueTask.FromResult<BlobLocation?>(null);
+
     public async Task<byte[]?> ReadAsync(Digest digest, long maxLength, CancellationToken cancellation)
     {
         var info = new FileInfo(BlobPath(digest));
