@@ -30,9 +30,9 @@ public sealed class PerPackageClosures(IClosureBuilder nix) : IClosureBuilder
         var meta = new Dictionary<string, Sbom.PackageMeta>(StringComparer.Ordinal);
         foreach (var part in parts)
         {
-            foreach (var (path, output) in part.Outputs) outputs.TryAdd(path, output);
+            foreach (var (path, output) in await part.Outputs) outputs.TryAdd(path, output);
             foreach (var (path, m) in part.Meta) meta.TryAdd(path, m);
         }
-        return new NixBuild(new ClosureGraph(paths, roots), roots) { Outputs = outputs, Meta = meta };
+        return new NixBuild(new ClosureGraph(paths, roots), roots) { Outputs = Task.FromResult<IReadOnlyDictionary<string, string>>(outputs), Meta = meta };
     }
 }
