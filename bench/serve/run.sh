@@ -40,7 +40,8 @@
 #   COMPARE_ENV=";DOTNET_TieredPGO=0;DOTNET_TC_QuickJitForLoops=0" SKIP=... bench/serve/run.sh
 #   EXTRA_ENV="DOTNET_TieredPGO=0" bench/serve/run.sh   # runtime settings to compare
 #   BUILD=jit bench/serve/run.sh          # dotnet build output instead of the ReadyToRun publish
-#   BINARIES=DIR bench/serve/run.sh       # reuse DIR/silo and DIR/frontend (published before)
+#   BINARIES=DIR bench/serve/run.sh       # reuse DIR/silo and DIR/frontend (published before), and
+#                                         # DIR/scale-host (bench/scale's build of the same source) for SCALE
 #   SCALE=10000 bench/serve/run.sh        # also: warm manifests over 10,000 distinct cached images
 #                                         # (made by bench/scale; see the SCALE section below)
 set -euo pipefail
@@ -69,6 +70,8 @@ trap cleanup EXIT
 if [ -n "${BINARIES:-}" ]; then
   echo "using the binaries in $BINARIES/silo and $BINARIES/frontend" >&2
   cp -r "$BINARIES/silo" "$BINARIES/frontend" "$work/"
+  # bench/scale must come from the same source as the silo: the layer format is part of every image key.
+  [ -d "$BINARIES/scale-host" ] && cp -r "$BINARIES/scale-host" "$work/"
 elif [ "${BUILD:-r2r}" = jit ]; then
   echo "building (Release, JIT only)" >&2
   dotnet build -c Release src/Silo -v q -nologo >/dev/null
@@ -364,8 +367,10 @@ if [ -n "${SCALE:-}" ]; then
   # 100 connections over all SCALE images, against the same load over only 10 of them, in
   # the same process; RSS after.
   echo "scale: making $SCALE distinct images with bench/scale" >&2
-  dotnet build -c Release bench/scale -v q -nologo >/dev/null
-  cp -r bench/scale/bin/Release/net10.0 "$work/scale-host"
+  if [ ! -d "$work/scale-host" ]; then
+    dotnet build -c Release bench/scale -v q -nologo >/dev/null
+    cp -r bench/scale/bin/Release/net10.0 "$work/scale-host"
+  fi
   python3 - "$SCALE" >"$work/scale-names" <<'PY'
 import itertools, sys
 pkgs = ["1password", "bashinteractive", "busybox", "coreutils", "curl", "git", "hello", "htop", "jq",
