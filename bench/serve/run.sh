@@ -11,7 +11,20 @@
 #              single process, and through a separate frontend (Redis
 #              membership, one silo, shared storage)
 #   blobs      MB/s of the image's largest layer, 1 curl stream (8 transfers
-#              on one connection) and 16 curl streams (2 transfers each)
+#              on one connection) and 16 curl streams (2 transfers each), in
+#              the warm single process (or a fresh one under SKIP=manifests)
+#   redirects  blob GETs answered with a 307 to object storage (s3rver from
+#              .work/node, presigned URLs), wrk -t2 -c16 -d8s, one process:
+#              first a blob no served manifest names (the registry asks s3rver
+#              for its size on every request: 8 s unmeasured, then 8 s), then
+#              the same blob once a GET of the manifest made it known (signed
+#              locally, no request to s3rver); the ratio is known / unknown
+#   settings   COMPARE_ENV="A;B;C": the early manifest by tag (first 8 s),
+#              once per environment setting (space-separated assignments; an
+#              empty one is the default), interleaved in each run, each beside
+#              its own nginx pair, with the registry's CPU time per request,
+#              and the same after WARMUP seconds of load; for choosing runtime
+#              settings by measurement
 #   cold pull  skopeo copy of `big` (67 MB, already built by Nix) from a
 #              registry with empty storage, against `tar | gzip -6 | sha256sum`
 #              of the same closure; the registry's stage breakdown follows
@@ -22,10 +35,15 @@
 #   bench/serve/run.sh                    # everything
 #   RUNS=1 WARMUP=10 bench/serve/run.sh   # quicker, noisier
 #   SKIP=packing,frontend bench/serve/run.sh
+#       (parts: manifests, blobs, redirects, frontend, cold, packing, memory)
+#   SKIP=packing,cold,memory,frontend,manifests,redirects bench/serve/run.sh   # blobs only
+#   COMPARE_ENV=";DOTNET_TieredPGO=0;DOTNET_TC_QuickJitForLoops=0" SKIP=... bench/serve/run.sh
 #   EXTRA_ENV="DOTNET_TieredPGO=0" bench/serve/run.sh   # runtime settings to compare
 #   BUILD=jit bench/serve/run.sh          # dotnet build output instead of the ReadyToRun publish
-#   BINARIES=DIR bench/serve/run.sh       # reuse DIR/silo and DIR/frontend (published before)
-#   SCALE=300 bench/serve/run.sh          # also: warm manifests over 300 distinct cached images
+#   BINARIES=DIR bench/serve/run.sh       # reuse DIR/silo and DIR/frontend (published before), and
+#                                         # DIR/scale-host (bench/scale's build of the same source) for SCALE
+#   SCALE=10000 bench/serve/run.sh        # also: warm manifests over 10,000 distinct cached images
+#                                         # (made by bench/scale; see the SCALE section below)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -52,6 +70,8 @@ trap cleanup EXIT
 if [ -n "${BINARIES:-}" ]; then
   echo "using the binaries in $BINARIES/silo and $BINARIES/frontend" >&2
   cp -r "$BINARIES/silo" "$BINARIES/frontend" "$work/"
+  # bench/scale must come from the same source as the silo: the layer format is part of every image key.
+  [ -d "$BINARIES/scale-host" ] && cp -r "$BINARIES/scale-host" "$work/"
 elif [ "${BUILD:-r2r}" = jit ]; then
   echo "building (Release, JIT only)" >&2
   dotnet build -c Release src/Silo -v q -nologo >/dev/null
@@ -61,7 +81,8 @@ elif [ "${BUILD:-r2r}" = jit ]; then
 else
   echo "publishing (Release, ReadyToRun)" >&2
   dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true src/Silo -o "$work/silo" -v q -nologo >/dev/null
-  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true src/Frontend -o "$work/frontend" -v q -nologo >/dev/null
+  # Under SKIP=frontend the frontend is not published: on a loaded machine each publish takes minutes.
+  [[ $skip == *,frontend,* ]] || dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true src/Frontend -o "$work/frontend" -v q -nologo >/dev/null
 fi
 silo_dll="$work/silo/Nixery.Silo.dll"
 frontend_dll="$work/frontend/Nixery.Frontend.dll"
@@ -76,6 +97,7 @@ nix-build --no-out-link "$pkgs" -A big -A huge -A cacert -A iana-etc >/dev/null 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
 record() { echo "$1 $2" >>"$work/results"; }
+cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
 rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
 # start KIND STORAGE [ENV...]: starts a silo or frontend and waits for /readyz; sets pid and port.
@@ -207,6 +229,23 @@ if [[ $skip != *,frontend,* ]]; then
   [ "sha256:$cluster_digest" = "$digest" ] || { echo "the cluster built another manifest: $cluster_digest" >&2; exit 1; }
 fi
 
+if [[ $skip != *,redirects,* ]]; then
+  # Object storage on s3rver (npm, .work/node, as bench/storage uses it): the image built
+  # into it once; each run then starts a fresh registry on the same bucket and state.
+  [ -x .work/node/node_modules/.bin/s3rver ] || scripts/setup >/dev/null
+  s3_port=$(free_port)
+  mkdir -p "$work/s3rver"
+  .work/node/node_modules/.bin/s3rver --address 127.0.0.1 --port "$s3_port" --directory "$work/s3rver" \
+    --configure-bucket bench --silent >"$work/s3rver.log" 2>&1 &
+  pids+=($!)
+  until curl -s -o /dev/null "http://127.0.0.1:$s3_port/"; do sleep 0.1; done
+  s3_env=(NIXERY_STORAGE_BACKEND=s3 S3_BUCKET=bench "NIXERY_S3_ENDPOINT=http://127.0.0.1:$s3_port"
+    AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER)
+  start silo "$work/s3-state" "${s3_env[@]}"
+  s3_layer=$(curl -sf -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest" | python3 -c 'import json,sys; m=json.load(sys.stdin); print(max(m["layers"], key=lambda l: l["size"])["digest"])')
+  stop "$pid"
+fi
+
 for run in $(seq "$runs"); do
   echo "run $run of $runs" >&2
   if [[ $skip != *,manifests,* ]]; then
@@ -218,8 +257,48 @@ for run in $(seq "$runs"); do
     wrk -t2 -c16 -d"${warmup}s" -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest" >/dev/null
     pair single.tag.warm "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
     pair single.digest.warm "http://127.0.0.1:$port/v2/big/manifests/$digest" "$ng/manifests/$digest"
+  fi
+  if [[ $skip != *,blobs,* ]]; then
+    [[ $skip == *,manifests,* ]] && start silo "$storage"
     blob_pair blob.1 1 8 "http://127.0.0.1:$port/v2/big/blobs/$layer" "$ng/blobs/$layer"
     blob_pair blob.16 16 2 "http://127.0.0.1:$port/v2/big/blobs/$layer" "$ng/blobs/$layer"
+  fi
+  if [[ $skip != *,manifests,* || $skip != *,blobs,* ]]; then stop "$pid"; fi
+  if [[ -n ${COMPARE_ENV:-} ]]; then
+    IFS=';' read -r -a settings <<<"$COMPARE_ENV"
+    for i in "${!settings[@]}"; do
+      # shellcheck disable=SC2086 # each setting is a list of assignments
+      start silo "$storage" ${settings[$i]}
+      # CPU time per request is steadier than req/s on a shared machine: it counts only the
+      # registry's own work (requests, and tiering in the background while nginx is measured).
+      c0=$(cpu_s "$pid")
+      pair "setting$i.tag.early" "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
+      c1=$(cpu_s "$pid")
+      rps=$(awk -v k="setting$i.tag.early.rps" '$1 == k {v=$2} END {print v}' "$work/results")
+      record "setting$i.cpu_us" "$(echo "($c1 - $c0) * 1000000 / ($rps * 8)" | bc -l)"
+      # And what the setting costs once warm: a setting that helps the first seconds must not lose the rest.
+      wrk -t2 -c16 -d"${warmup}s" -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest" >/dev/null
+      c0=$(cpu_s "$pid")
+      pair "setting$i.tag.warm" "http://127.0.0.1:$port/v2/big/manifests/latest" "$ng/manifests/latest"
+      c1=$(cpu_s "$pid")
+      rps=$(awk -v k="setting$i.tag.warm.rps" '$1 == k {v=$2} END {print v}' "$work/results")
+      record "setting$i.warm_cpu_us" "$(echo "($c1 - $c0) * 1000000 / ($rps * 8)" | bc -l)"
+      stop "$pid"
+    done
+  fi
+  if [[ $skip != *,redirects,* ]]; then
+    start silo "$work/s3-state" "${s3_env[@]}"
+    blob_url="http://127.0.0.1:$port/v2/big/blobs/$s3_layer"
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$blob_url")" = 307 ] || { echo "no redirect for $blob_url" >&2; exit 1; }
+    wrk -t2 -c16 -d8s "$blob_url" >/dev/null
+    unknown=$(wrk8 "$blob_url")
+    curl -sf -o /dev/null -H "$accept" "http://127.0.0.1:$port/v2/big/manifests/latest"
+    known=$(wrk8 "$blob_url")
+    record redirect.unknown_rps "${unknown% *}"; record redirect.unknown_p99 "${unknown#* }"
+    record redirect.known_rps "${known% *}"; record redirect.known_p99 "${known#* }"
+    record redirect.ratio "$(echo "${known% *} / ${unknown% *}" | bc -l)"
+    printf '  %-28s %7s req/s p99 %7s ms | asking s3rver %7s req/s p99 %7s ms
+' "redirect, known blob" "${known% *}" "${known#* }" "${unknown% *}" "${unknown#* }" >&2
     stop "$pid"
   fi
   if [[ $skip != *,frontend,* ]]; then
@@ -278,11 +357,20 @@ if [[ $skip != *,memory,* ]]; then
 fi
 
 if [ -n "${SCALE:-}" ]; then
-  # Many distinct cached images: subsets of the demo set's small packages, built once, then
-  # warm manifests by tag requested round robin by 100 connections, against the same load on
-  # only 10 of them, in the same process; memory after.
-  echo "scale: building $SCALE distinct images" >&2
-  start silo "$work/scale"
+  # SCALE distinct cached images: subsets of 17 packages of the demo set (each alone, then
+  # every pair, triple, ... in order), made by bench/scale: the registry's own silo, image
+  # pipeline and API (layering, customisation layer, manifests, grain state, storage), where
+  # Nix is asked once per package instead of once per image (an image's closure is the union
+  # of its packages' closures), 8 requests at a time. Then the real registry starts on that
+  # storage and is sent every image's manifest by tag once (a grain activation reading the
+  # stored image; nothing is built), and warm manifests by tag are requested round robin by
+  # 100 connections over all SCALE images, against the same load over only 10 of them, in
+  # the same process; RSS after.
+  echo "scale: making $SCALE distinct images with bench/scale" >&2
+  if [ ! -d "$work/scale-host" ]; then
+    dotnet build -c Release bench/scale -v q -nologo >/dev/null
+    cp -r bench/scale/bin/Release/net10.0 "$work/scale-host"
+  fi
   python3 - "$SCALE" >"$work/scale-names" <<'PY'
 import itertools, sys
 pkgs = ["1password", "bashinteractive", "busybox", "coreutils", "curl", "git", "hello", "htop", "jq",
@@ -295,7 +383,29 @@ for k in range(1, len(pkgs) + 1):
     if len(names) == n: break
 print("\n".join(names))
 PY
-  xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "$accept" "http://127.0.0.1:$port/v2/{}/manifests/latest" <"$work/scale-names" | sort | uniq -c >&2
+  scale_port=$(free_port)
+  # One client asks for every build: the per-client limit on cold builds is off for it.
+  env PORT="$scale_port" STORAGE_PATH="$work/scale" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
+    NIXERY_GATEWAY_PORT="$(free_port)" NIXERY_COLD_BUILDS_PER_CLIENT=0 dotnet "$work/scale-host/Nixery.Bench.Scale.dll" >>"$work/scale-host.log" 2>&1 &
+  scale_pid=$!; pids+=("$scale_pid")
+  until curl -sf -o /dev/null "http://127.0.0.1:$scale_port/v2/"; do
+    kill -0 "$scale_pid" 2>/dev/null || { tail -40 "$work/scale-host.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  t0=$(now)
+  # scale_statuses PORT: every image's manifest by tag once, 8 at a time; fails unless all are 200.
+  scale_statuses() {
+    xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "$accept" "http://127.0.0.1:$1/v2/{}/manifests/latest" <"$work/scale-names" >"$work/scale-statuses"
+    sort "$work/scale-statuses" | uniq -c >&2
+    [ "$(grep -c '^200$' "$work/scale-statuses")" = "$SCALE" ] || { echo "not every one of the $SCALE images was answered with 200" >&2; exit 1; }
+  }
+  scale_statuses "$scale_port"
+  echo "  made in $(printf '%.0f' "$(echo "$(now) - $t0" | bc -l)") s" >&2
+  stop "$scale_pid"
+  start silo "$work/scale"
+  t0=$(now)
+  scale_statuses "$port"
+  echo "  every image once through the real registry in $(printf '%.0f' "$(echo "$(now) - $t0" | bc -l)") s" >&2
   cat >"$work/round-robin.lua" <<'LUA'
 local paths = {}
 for line in io.lines(os.getenv("SCALE_URLS")) do paths[#paths + 1] = line end
@@ -308,7 +418,7 @@ LUA
   sed 's|.*|/v2/&/manifests/latest|' "$work/scale-names" >"$work/scale-all"
   head -10 "$work/scale-all" >"$work/scale-ten"
   wrk100() { SCALE_URLS=$1 wrk -t2 -c100 -d8s --latency -s "$work/round-robin.lua" "http://127.0.0.1:$port" | awk '/^Requests\/sec:/ {print $2}'; }
-  wrk100 "$work/scale-all" >/dev/null   # every image once through the cache
+  wrk100 "$work/scale-all" >/dev/null   # warm-up, every image through the cache
   for run in $(seq "$runs"); do
     few=$(wrk100 "$work/scale-ten"); many=$(wrk100 "$work/scale-all")
     record scale.few "$few"; record scale.many "$many"; record scale.ratio "$(echo "$many / $few" | bc -l)"
@@ -344,10 +454,23 @@ row "manifest by tag, first 8 s, frontend" frontend.tag.early ">=" 0.35
 row "manifest by digest, first 8 s, frontend" frontend.digest.early ">=" 0.35
 row "manifest by tag, warm, frontend" frontend.tag.warm ">=" 0.6 2
 row "manifest by digest, warm, frontend" frontend.digest.warm ">=" 0.6 2
+if [ -n "${COMPARE_ENV:-}" ]; then
+  IFS=';' read -r -a settings <<<"$COMPARE_ENV"
+  for i in "${!settings[@]}"; do
+    row "by tag, first 8 s: ${settings[$i]:-default}" "setting$i.tag.early" ">=" 0.35
+    printf '%-44s %6.1f us of CPU per request (registry process, median)\n' "" "$(m "setting$i.cpu_us")"
+    row "by tag, warm: ${settings[$i]:-default}" "setting$i.tag.warm" ">=" 0.6 2
+    printf '%-44s %6.1f us of CPU per request (registry process, median)\n' "" "$(m "setting$i.warm_cpu_us")"
+  done
+fi
 for b in 1 16; do
   r=$(m "blob.$b.mbs"); [ "$r" = nan ] && continue
   printf '%-44s %9.0f MB/s %9.0f MB/s %6.2fx  >= 0.9: %s\n' "blob GET, $b stream(s)" "$r" "$(m "blob.$b.nginx_mbs")" "$(m "blob.$b.ratio")" "$(verdict "$(m "blob.$b.ratio")" ">=" 0.9)"
 done
+if [ "$(m redirect.ratio)" != nan ]; then
+  printf '%-44s %6.0f/s %5.2fms %6.0f/s %5.2fms %6.2fx  (second column: a blob it must ask s3rver about)\n' "blob redirect to s3rver, known blob" \
+    "$(m redirect.known_rps)" "$(m redirect.known_p99)" "$(m redirect.unknown_rps)" "$(m redirect.unknown_p99)" "$(m redirect.ratio)"
+fi
 if [ "$(m cold.s)" != nan ]; then
   printf '%-44s %12.2f s %10.2f s %6.2fx  <= 0.33: %s\n' "cold pull of big (67 MB) vs tar|gzip -6|sha256" "$(m cold.s)" "$(m cold.pipeline_s)" "$(m cold.ratio)" "$(verdict "$(m cold.ratio)" "<=" 0.33)"
   echo "  stages of the median cold pull (seconds): $stages"

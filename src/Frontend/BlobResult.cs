@@ -84,9 +84,14 @@ public sealed record BlobResult(Digest Digest, BlobLocation Location) : IResult
 
     /// <summary>
     /// Reads the file straight into Kestrel's output buffers, a chunk per
-    /// flush. Kestrel has no sendfile path on Linux (its SendFileAsync reads
-    /// into a buffer and writes that to the body stream, a second copy), so
-    /// this does the one copy that is unavoidable and no more. Reads are
+    /// flush. Kestrel has no sendfile path on Linux (its SendFileAsync, which
+    /// Results.File and PhysicalFileResult use, reads into a buffer and writes
+    /// that to the body stream, a second copy; dotnet/aspnetcore#18093: it
+    /// would bypass TLS and Kestrel's output pipe), so this does the one copy
+    /// that is unavoidable and no more. Seen from outside with
+    /// <c>strace -f -c -p</c> on the silo, 20 GETs of a 1 MB layer made 350
+    /// pread64 and 80 sendmsg calls and no sendfile; bench/serve measures it
+    /// at 1.07–1.13× nginx's sendfile on a quiet machine. Reads are
     /// synchronous: a blob being served is in the page cache, and .NET's
     /// asynchronous file reads on Linux are a blocking read on another thread.
     /// </summary>

@@ -24,11 +24,19 @@ namespace Nixery.Frontend;
 /// see <see cref="ICacheEpochGrain"/> for why that means a manifest whose
 /// blobs were collected is never served. When the cluster cannot be asked,
 /// every request takes the slow path, exactly as without a cache.
+///
+/// The blobs a cached manifest names (config and layers, with their sizes)
+/// are known to exist under the same rule, since an image is published only
+/// after its blobs: object storage can then redirect a client to them
+/// without asking storage first (<see cref="IBlobStore.LocateKnownAsync"/>).
 /// </summary>
 public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILogger<ManifestCache> logger)
 {
     /// <summary>Entries per map (tags, digests): manifests are a few KiB, so this bounds memory to tens of MiB.</summary>
     public const int Capacity = 10_000;
+
+    /// <summary>Blobs known to exist: an image names a config and a few layers, most shared with other images.</summary>
+    public const int BlobCapacity = 4 * Capacity;
 
     /// <summary>
     /// Longest time a tag is answered without asking its grain: well under
@@ -42,8 +50,10 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
 
     private readonly ConcurrentDictionary<Digest, DigestEntry> _digests = new();
     private readonly ConcurrentDictionary<TagKey, TagEntry> _tags = new();
+    private readonly ConcurrentDictionary<Digest, BlobEntry> _blobs = new();
     private int _digestCount;
     private int _tagCount;
+    private int _blobCount;
     private Confirmation? _confirmation;
     private int _polling;
 
@@ -62,6 +72,15 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
         if (Stopwatch.GetTimestamp() >= Volatile.Read(ref entry.FreshUntil) && Interlocked.Exchange(ref entry.Refreshing, 1) == 0)
             _ = RefreshAsync(new TagKey(name, tag), entry);
         image = entry.Image;
+        return true;
+    }
+
+    /// <summary>The size of a blob a cached manifest names, when it may be trusted to exist.</summary>
+    public bool TryGetBlobSize(Digest digest, out long size)
+    {
+        size = 0;
+        if (!_blobs.TryGetValue(digest, out var entry) || !Serves(entry.Epoch)) return false;
+        size = entry.Size;
         return true;
     }
 
@@ -84,11 +103,23 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
     {
         if (_digests.TryAdd(manifest.Digest, new DigestEntry(manifest, epoch)))
         {
-            if (Interlocked.Increment(ref _digestCount) > Capacity) Evict(_digests, ref _digestCount);
+            if (Interlocked.Increment(ref _digestCount) > Capacity) Evict(_digests, ref _digestCount, Capacity);
         }
         else
         {
             _digests[manifest.Digest] = new DigestEntry(manifest, epoch);
+        }
+        foreach (var (blob, size) in manifest.Blobs)
+        {
+            var entry = new BlobEntry(size, epoch);
+            if (_blobs.TryAdd(blob, entry))
+            {
+                if (Interlocked.Increment(ref _blobCount) > BlobCapacity) Evict(_blobs, ref _blobCount, BlobCapacity);
+            }
+            else
+            {
+                _blobs[blob] = entry;
+            }
         }
     }
 
@@ -101,7 +132,7 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
         var entry = new TagEntry(image, epoch, FreshUntil(lifetime));
         if (_tags.TryAdd(new TagKey(name, tag), entry))
         {
-            if (Interlocked.Increment(ref _tagCount) > Capacity) Evict(_tags, ref _tagCount);
+            if (Interlocked.Increment(ref _tagCount) > Capacity) Evict(_tags, ref _tagCount, Capacity);
         }
         else
         {
@@ -201,9 +232,9 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
     }
 
     /// <summary>Drops about a tenth of the entries, whichever come first: cheap, and no bookkeeping on the hit path.</summary>
-    private static void Evict<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map, ref int count) where TKey : notnull
+    private static void Evict<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map, ref int count, int capacity) where TKey : notnull
     {
-        var excess = Volatile.Read(ref count) - Capacity + Capacity / 10;
+        var excess = Volatile.Read(ref count) - capacity + capacity / 10;
         foreach (var key in map.Keys)
         {
             if (excess-- <= 0) break;
@@ -214,6 +245,8 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
     private readonly record struct TagKey(string Name, string Tag);
 
     private sealed record DigestEntry(PreparedManifest Manifest, long Epoch);
+
+    private sealed record BlobEntry(long Size, long Epoch);
 
     private sealed class TagEntry(PreparedImage image, long epoch, long freshUntil)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Nixery.Frontend;
 
 /// <summary>
@@ -29,6 +31,29 @@ public sealed class PreparedManifest
 
     /// <summary>The response, shared by every request for this manifest.</summary>
     public ManifestResult Result { get; }
+
+    /// <summary>The blobs the manifest names (config and layers) with their sizes; read when it is cached.</summary>
+    public IEnumerable<(Digest Digest, long Size)> Blobs
+    {
+        get
+        {
+            var found = new List<(Digest, long)>();
+            using var json = JsonDocument.Parse(Content);
+            var root = json.RootElement;
+            if (root.TryGetProperty("config", out var config)) Add(config);
+            if (root.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array)
+                foreach (var layer in layers.EnumerateArray()) Add(layer);
+            return found;
+
+            void Add(JsonElement descriptor)
+            {
+                if (descriptor.ValueKind == JsonValueKind.Object
+                    && descriptor.TryGetProperty("digest", out var digest) && Digest.TryParse(digest.GetString(), out var parsed)
+                    && descriptor.TryGetProperty("size", out var size) && size.TryGetInt64(out var length) && length >= 0)
+                    found.Add((parsed, length));
+            }
+        }
+    }
 }
 
 /// <summary>A built image's two manifests, prepared; which one a client gets depends on its Accept header.</summary>

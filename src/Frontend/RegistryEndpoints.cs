@@ -74,16 +74,18 @@ public static class RegistryEndpoints
             Logger(context).LogWarning(e, "cluster unavailable for {Path}", path);
             result = RegistryError.Unavailable("no build silo is reachable; try again shortly");
         }
-        catch (BlobStoreException e)
+        catch (Exception e) when (BlobStoreException.Within(e) is { } storage)
         {
-            // The storage service failed or refused (throttling, outage, credentials): retryable, not a registry bug.
+            // The storage service failed or refused (throttling, outage, credentials): retryable, not a
+            // registry bug; also when a grain could not read its state from it.
             Logger(context).LogWarning(e, "storage failed for {Path}", path);
-            result = RegistryError.Unavailable(e.Message);
+            result = RegistryError.Unavailable(storage.Message);
         }
         catch (Exception e)
         {
             Logger(context).LogError(e, "request for {Path} failed", path);
-            result = RegistryError.Internal($"internal error: {e.Message}");
+            // Only the first line: Orleans puts whole stack traces into the messages of the exceptions it wraps.
+            result = RegistryError.Internal($"internal error: {e.Message.Split('\n')[0].TrimEnd()}");
         }
         await result.ExecuteAsync(context);
         resources.Metrics.Request(RouteName(route), context.Request.Method, context.Response.StatusCode);

@@ -138,7 +138,7 @@ public sealed class ImageGrain(
                 OperationCanceledException when limit.IsCancellationRequested =>
                     BuildError.Of(BuildErrorKind.TimedOut, $"the image was not built within {timeout.TotalSeconds:0} s"),
                 // From this silo's store or, through a layer grain, another's: the service failed, not the image.
-                _ when StorageFailure(e) is { } storage => BuildError.Of(BuildErrorKind.StorageFailed, $"storage failed: {storage.Message}"),
+                _ when BlobStoreException.Within(e) is { } storage => BuildError.Of(BuildErrorKind.StorageFailed, $"storage failed: {storage.Message}"),
                 _ => BuildError.Of(BuildErrorKind.Internal, $"internal error while building the image: {e.Message}"),
             };
             if (error.Kind == BuildErrorKind.Internal) logger.LogError(e, "image {ImageKey} failed", request.Key());
@@ -149,9 +149,6 @@ public sealed class ImageGrain(
             return ImageResult.Failure(error);
         }
     }
-
-    private static BlobStoreException? StorageFailure(Exception? e) =>
-        e is null ? null : e as BlobStoreException ?? StorageFailure(e.InnerException);
 
     /// <summary>
     /// Names the revision's catalogue does not have, refused without running

@@ -79,10 +79,14 @@ public class UnavailableTests
             await AssertUnavailableAsync(build, "azure storage could not", Azurite.AccountKey);
         using (var blob = await Answer(http.GetAsync($"/v2/hello/blobs/{hello[1]}"), registry))
             await AssertUnavailableAsync(blob, "azure storage could not", Azurite.AccountKey);
+        // An image never asked for: its grain cannot read its state.
+        using (var cold = await Answer(http.GetAsync("/v2/jq/manifests/latest"), registry))
+            await AssertUnavailableAsync(cold, "azure storage could not", Azurite.AccountKey);
 
         await azurite.RestartAsync();
         await Task.Delay(TimeSpan.FromSeconds(1));
         await http.PullDigestsAsync("slow", "latest");
+        await http.ManifestAsync("jq", "latest");
         Assert.Equal(hello, await http.PullDigestsAsync("hello", "latest"));
     }
 
@@ -99,7 +103,7 @@ public class UnavailableTests
         }
     }
 
-    /// <summary>What README promises of every 503: the code, Retry-After, the reason, and nothing secret.</summary>
+    /// <summary>What README promises of every 503: the code, Retry-After, the reason, and nothing secret (nor a stack trace).</summary>
     private static async Task AssertUnavailableAsync(HttpResponseMessage response, string reason, string secret = Secret)
     {
         var body = await response.Content.ReadAsStringAsync();
@@ -109,6 +113,7 @@ public class UnavailableTests
         Assert.Equal(RetryAfter, response.Header("Retry-After"));
         Assert.Contains(reason, message);
         Assert.DoesNotContain(secret, body);
+        Assert.DoesNotContain(" at Nixery.", body);
     }
 
     private const string RetryAfter = "30";

@@ -84,7 +84,7 @@ public sealed class ImageBuilder(
             metrics.Stage("customisation", started);
             return layer;
         }, cancellation);
-        var storeLayers = await Task.WhenAll(groups.Select(g => layers.GetAsync(g, cancellation)));
+        var storeLayers = await LargestFirstAsync(groups, build.Graph, g => layers.GetAsync(g, cancellation));
         metrics.Stage("packing", started);
         var customLayer = await customising;
         var allLayers = storeLayers.Append(customLayer).ToArray();
@@ -104,9 +104,26 @@ public sealed class ImageBuilder(
         await PutAsync(docker.Content, cancellation);
         await PutAsync(oci.Content, cancellation);
         metrics.Stage("manifest", started);
+        started = Stopwatch.GetTimestamp();
         var sbom = await PublishSbomAsync(request, build, configBlob.Digest, docker, oci, cancellation);
+        metrics.Stage("sbom", started);
         var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow(), sbom);
         return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
+    }
+
+    /// <summary>
+    /// Asks for every layer at once, the largest first, and gives them back in the groups'
+    /// order. A silo packs only a few layers at a time (<see cref="LayerPublisher"/>) and the
+    /// image waits for its slowest one, so the large layer must not queue behind small ones.
+    /// </summary>
+    private static async Task<LayerDescriptor[]> LargestFirstAsync(
+        IReadOnlyList<LayerGroup> groups, ClosureGraph graph, Func<LayerGroup, Task<LayerDescriptor>> get)
+    {
+        var pending = new Task<LayerDescriptor>[groups.Count];
+        var order = Enumerable.Range(0, groups.Count)
+            .OrderByDescending(i => groups[i].Paths.Sum(p => graph.Paths.TryGetValue(p, out var info) ? info.NarSize : 0));
+        foreach (var i in order) pending[i] = get(groups[i]);
+        return await Task.WhenAll(pending);
     }
 
     /// <summary>
@@ -118,7 +135,7 @@ public sealed class ImageBuilder(
     {
         var created = ImageConfig.Created;
         var subject = new SbomSubject(request.Packages, request.Platform.NixSystem, request.Source.Kind, request.Source.Id, config, created);
-        var document = await PutAsync(SpdxDocument.Write(build.Graph, build.Outputs, build.Meta, subject), cancellation);
+        var document = await PutAsync(SpdxDocument.Write(build.Graph, await build.Outputs, build.Meta, subject), cancellation);
         var empty = await PutAsync(Referrers.EmptyConfig, cancellation);
         var forDocker = Referrers.ArtifactManifest(MediaTypes.SpdxJson, document, docker, created);
         var forOci = Referrers.ArtifactManifest(MediaTypes.SpdxJson, document, oci, created);

@@ -12,7 +12,13 @@ namespace Nixery.Nix;
 /// </summary>
 public sealed record NixBuild(ClosureGraph Graph, IReadOnlyList<string> PackageRoots)
 {
-    public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// Still being asked of Nix when the build is returned: only the SBOM needs the names, and
+    /// it is written after the layers are packed, so packing does not wait for one more Nix
+    /// process (issue 9). Never faults: names Nix cannot give are left out.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, string>> Outputs { get; init; } =
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 
     public IReadOnlyDictionary<string, PackageMeta> Meta { get; init; } = new Dictionary<string, PackageMeta>();
 }

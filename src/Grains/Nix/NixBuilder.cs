@@ -42,7 +42,7 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
             if (output.Meta is { } m) meta.TryAdd(output.Path, m);
         return new NixBuild(graph, roots)
         {
-            Outputs = await OutputNamesAsync(graph, cancellation),
+            Outputs = OutputNamesAsync(graph, cancellation),
             Meta = meta,
         };
     }
@@ -193,14 +193,24 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
     /// Which output of its derivation each store path is, from the
     /// derivations Nix still has (paths added to the store directly have
     /// none). Only the SBOM needs it, so a failure leaves it empty rather
-    /// than failing the image.
+    /// than failing the image; it runs while the layers are packed, and
+    /// nobody may be waiting for it when it fails, so it never faults.
     /// </summary>
     private async Task<IReadOnlyDictionary<string, string>> OutputNamesAsync(ClosureGraph graph, CancellationToken cancellation)
     {
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
         var derivers = graph.Paths.Values.Select(p => p.Deriver).OfType<string>().Distinct().Where(File.Exists).ToArray();
         if (derivers.Length == 0) return outputs;
-        var result = await RunAsync("nix", ["--extra-experimental-features", "nix-command", "show-derivation", .. derivers], cancellation);
+        CommandResult result;
+        try
+        {
+            result = await RunAsync("nix", ["--extra-experimental-features", "nix-command", "show-derivation", .. derivers], cancellation);
+        }
+        catch (Exception e) when (e is BuildFailedException or OperationCanceledException)
+        {
+            logger.LogWarning("output names unknown for the SBOM: {Error}", e.Message);
+            return outputs;
+        }
         if (!result.Succeeded)
         {
             logger.LogWarning("output names unknown for the SBOM: {Error}", result.ErrorTail);

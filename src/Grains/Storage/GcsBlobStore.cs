@@ -109,13 +109,19 @@ public sealed class GcsBlobStore : IBlobStore
     {
         var name = ObjectKeys.Blob(digest);
         if (await ObjectAsync(name, cancellation) is not { Size: { } size }) return null;
-        if (_delivery.Redirects && _signer is not null)
-        {
-            var url = await _signer.SignAsync(
-                UrlSigner.RequestTemplate.FromBucket(_bucket).WithObjectName(name).WithHttpMethod(HttpMethod.Get), _signing, cancellation);
-            return new BlobLocation.Redirect(new Uri(url), (long)size);
-        }
+        if (_delivery.Redirects && _signer is not null) return await RedirectAsync(_signer, name, (long)size, cancellation);
         return new BlobLocation.Proxy((start, length, token) => OpenRangeAsync(name, start, length, token), (long)size);
+    }
+
+    /// <summary>A V4 signed URL is signed here with the service account's key: no request to GCS.</summary>
+    public async ValueTask<BlobLocation?> LocateKnownAsync(Digest digest, long size, CancellationToken cancellation) =>
+        _delivery.Redirects && _signer is not null ? await RedirectAsync(_signer, ObjectKeys.Blob(digest), size, cancellation) : null;
+
+    private async Task<BlobLocation> RedirectAsync(UrlSigner signer, string name, long size, CancellationToken cancellation)
+    {
+        var url = await signer.SignAsync(
+            UrlSigner.RequestTemplate.FromBucket(_bucket).WithObjectName(name).WithHttpMethod(HttpMethod.Get), _signing, cancellation);
+        return new BlobLocation.Redirect(new Uri(url), size);
     }
 
     public async Task<byte[]?> ReadAsync(Digest digest, long maxLength, CancellationToken cancellation)

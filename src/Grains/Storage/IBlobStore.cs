@@ -21,6 +21,14 @@ public interface IBlobStore
     /// <summary>How the frontend should send a blob to a client, or null when it does not exist.</summary>
     Task<BlobLocation?> LocateAsync(Digest digest, CancellationToken cancellation);
 
+    /// <summary>
+    /// How to send a blob the caller already knows exists, with its size (it is named by a
+    /// manifest the caller serves), when that needs no call to storage: a redirect signed
+    /// locally. Null when sending it needs storage anyway (a local file, a proxied stream);
+    /// the caller then asks <see cref="LocateAsync"/>.
+    /// </summary>
+    ValueTask<BlobLocation?> LocateKnownAsync(Digest digest, long size, CancellationToken cancellation);
+
     /// <summary>Reads a small blob (a manifest) whole; null when it does not exist.</summary>
     Task<byte[]?> ReadAsync(Digest digest, long maxLength, CancellationToken cancellation);
 

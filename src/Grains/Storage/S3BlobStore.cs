@@ -123,18 +123,7 @@ public sealed class S3BlobStore : IBlobStore
     {
         var key = ObjectKeys.Blob(digest);
         if (await SizeOfAsync(key, cancellation) is not { } size) return null;
-        if (_redirects)
-        {
-            var url = await _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
-            {
-                BucketName = _bucket,
-                Key = key,
-                Verb = HttpVerb.GET,
-                Protocol = _urlProtocol,
-                Expires = DateTime.UtcNow.Add(_delivery.RedirectLifetime),
-            });
-            return new BlobLocation.Redirect(new Uri(url), size);
-        }
+        if (_redirects) return await RedirectAsync(key, size);
         return new BlobLocation.Proxy(async (start, length, token) =>
         {
             var response = await _s3.GetObjectAsync(new GetObjectRequest
@@ -146,6 +135,23 @@ public sealed class S3BlobStore : IBlobStore
             // Disposing the body releases the response and its connection.
             return response.ResponseStream;
         }, size);
+    }
+
+    /// <summary>A presigned URL is computed here, from the key: no request to S3.</summary>
+    public async ValueTask<BlobLocation?> LocateKnownAsync(Digest digest, long size, CancellationToken cancellation) =>
+        _redirects ? await RedirectAsync(ObjectKeys.Blob(digest), size) : null;
+
+    private async Task<BlobLocation> RedirectAsync(string key, long size)
+    {
+        var url = await _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = _bucket,
+            Key = key,
+            Verb = HttpVerb.GET,
+            Protocol = _urlProtocol,
+            Expires = DateTime.UtcNow.Add(_delivery.RedirectLifetime),
+        });
+        return new BlobLocation.Redirect(new Uri(url), size);
     }
 
     public async Task<byte[]?> ReadAsync(Digest digest, long maxLength, CancellationToken cancellation)

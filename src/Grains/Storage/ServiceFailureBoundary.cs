@@ -29,6 +29,9 @@ public sealed class ServiceFailureBoundary(IBlobStore inner, string backend) : I
             : location;
     }
 
+    public async ValueTask<BlobLocation?> LocateKnownAsync(Digest digest, long size, CancellationToken cancellation) =>
+        await GuardAsync($"sign a URL for blob {digest}", () => inner.LocateKnownAsync(digest, size, cancellation).AsTask(), cancellation);
+
     public Task<byte[]?> ReadAsync(Digest digest, long maxLength, CancellationToken cancellation) =>
         GuardAsync($"read blob {digest}", () => inner.ReadAsync(digest, maxLength, cancellation), cancellation);
 

@@ -18,12 +18,16 @@ public sealed class AzuriteProxyRegistryFixture : AzureFixtureBase
 public abstract class AzureFixtureBase : ObjectStorageRegistryFixture
 {
     private Azurite _azurite = null!;
+    private string _container = "";
+
+    public override IBlobStore Storage => new AzureBlobStore(new AzureStorageOptions { ConnectionString = _azurite.ConnectionString, Container = _container }, new BlobDeliveryOptions());
 
     public override string StorageOrigin => new Azure.Storage.Blobs.BlobServiceClient(_azurite.ConnectionString).Uri.GetLeftPart(UriPartial.Authority);
 
     protected override async Task<IReadOnlyDictionary<string, string>> StartStorageAsync(string bucket)
     {
         _azurite = await Azurite.StartAsync();
+        _container = bucket;
         return new Dictionary<string, string>
         {
             ["NIXERY_STORAGE_BACKEND"] = "azure",
@@ -49,13 +53,17 @@ public sealed class S3rverProxyRegistryFixture : S3FixtureBase
 public abstract class S3FixtureBase : ObjectStorageRegistryFixture
 {
     private S3rver _s3rver = null!;
+    private S3StorageOptions _options = null!;
+
+    public override IBlobStore Storage =>
+        new S3BlobStore(new AmazonS3Client(new BasicAWSCredentials(S3rver.AccessKey, S3rver.SecretKey), S3BlobStore.Config(_options)), _options, new BlobDeliveryOptions());
 
     public override string StorageOrigin => _s3rver.Endpoint;
 
     protected override async Task<IReadOnlyDictionary<string, string>> StartStorageAsync(string bucket)
     {
         _s3rver = await S3rver.StartAsync();
-        var options = new S3StorageOptions { Bucket = bucket, Endpoint = _s3rver.Endpoint };
+        var options = _options = new S3StorageOptions { Bucket = bucket, Endpoint = _s3rver.Endpoint };
         using var client = new AmazonS3Client(new BasicAWSCredentials(S3rver.AccessKey, S3rver.SecretKey), S3BlobStore.Config(options));
         await client.PutBucketAsync(bucket);
         return new Dictionary<string, string>
@@ -88,6 +96,10 @@ public abstract class GcsStandInFixtureBase : ObjectStorageRegistryFixture
 {
     private GcsStandIn _standIn = null!;
     private string? _keyFile;
+    private string _bucket = "";
+
+    public override IBlobStore Storage =>
+        new GcsBlobStore(new GcsStorageOptions { Bucket = _bucket, Endpoint = _standIn.Endpoint, CredentialsFile = _keyFile ?? "" }, new BlobDeliveryOptions());
 
     public override string StorageOrigin => _standIn.Root.GetLeftPart(UriPartial.Authority);
 
@@ -95,6 +107,7 @@ public abstract class GcsStandInFixtureBase : ObjectStorageRegistryFixture
     {
         _standIn = await GcsStandIn.StartAsync();
         _standIn.CreateBucket(bucket);
+        _bucket = bucket;
         var environment = new Dictionary<string, string>
         {
             ["NIXERY_STORAGE_BACKEND"] = "gcs",

@@ -51,6 +51,32 @@ public abstract class ObjectStoragePullContract(ObjectStorageRegistryFixture fix
         }
     }
 
+    /// <summary>
+    /// Once the registry has served a manifest from its cache, it knows the blobs it names
+    /// exist, so a redirect is signed without asking storage: it is given even when the blob
+    /// has been taken out of the bucket behind the registry's back, which shows no request
+    /// was made. Proxying reads storage, so there the blob is unknown.
+    /// </summary>
+    [Fact]
+    public async Task A_blob_named_by_a_served_manifest_is_redirected_without_asking_storage()
+    {
+        await ManifestAsync();
+        var blob = Digest.Parse(Layers(await ManifestAsync()).First());
+        var storage = fixture.Storage;
+        var content = await storage.ReadAsync(blob, long.MaxValue, CancellationToken.None) ?? throw new InvalidOperationException($"{blob} is not in the bucket");
+        await storage.DeleteAsync(blob, CancellationToken.None);
+        try
+        {
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://{Registry.Address}") };
+            using var response = await http.GetAsync($"/v2/{Image}/blobs/{blob}");
+            Assert.Equal(fixture.Redirects ? HttpStatusCode.TemporaryRedirect : HttpStatusCode.NotFound, response.StatusCode);
+        }
+        finally
+        {
+            await storage.PutAsync((stream, token) => stream.WriteAsync(content, token).AsTask(), blob, CancellationToken.None);
+        }
+    }
+
     [Fact]
     public async Task A_range_read_gives_the_bytes_of_the_range()
     {

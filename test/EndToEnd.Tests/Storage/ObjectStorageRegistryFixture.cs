@@ -1,4 +1,5 @@
 using Nixery.EndToEnd.Tests.Support;
+using Nixery.Storage;
 
 namespace Nixery.EndToEnd.Tests.Storage;
 
@@ -17,6 +18,9 @@ public abstract class ObjectStorageRegistryFixture : IAsyncLifetime
 
     /// <summary>Where redirects point: the storage server's scheme, host and port.</summary>
     public abstract string StorageOrigin { get; }
+
+    /// <summary>The registry's bucket or container, opened directly: to change storage behind the registry's back.</summary>
+    public abstract IBlobStore Storage { get; }
 
     /// <summary>Starts the storage server and returns the registry's storage variables.</summary>
     protected abstract Task<IReadOnlyDictionary<string, string>> StartStorageAsync(string bucket);

@@ -47,16 +47,18 @@ public sealed class ImageBuilderTests : IDisposable
     public async Task Diff_ids_and_manifest_layers_follow_the_layer_order_not_the_order_layers_finish()
     {
         // The first group is the slowest to arrive: order must come from the layering, not from completion.
-        var (image, store, source) = await BuildAsync(_directory, slowFirst: true);
+        var (image, store, source, contents) = await BuildAsync(_directory, slowFirst: true);
 
-        var expectedGroups = source.Requested.Select(g => g.Paths).ToArray();
-        Assert.True(expectedGroups.Length > 1);
+        // The layering's order, which the image's contents keep; not the order layers were asked for.
+        var groupOrder = contents.TakeWhile(c => c.Paths.Count > 0).Select(c => c.Paths.Select(p => p.Path).ToArray()).ToArray();
+        var inGroupOrder = groupOrder.Select(paths => source.Requested.Single(g => g.Paths.SequenceEqual(paths))).ToArray();
+        Assert.True(inGroupOrder.Length > 1);
         var config = JsonDocument.Parse((await store.ReadAsync(image.Config, 1 << 20, CancellationToken.None))!);
         var diffIds = config.RootElement.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(d => d.GetString()).ToArray();
         var manifest = JsonDocument.Parse(image.Docker.Content);
         var layerDigests = manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()).ToArray();
 
-        var expected = source.InGroupOrder(source.Requested);
+        var expected = source.InGroupOrder(inGroupOrder);
         Assert.Equal(expected.Select(l => l.DiffId.ToString()), diffIds.Take(expected.Count));
         Assert.Equal(expected.Select(l => l.Digest.ToString()), layerDigests.Take(expected.Count));
         Assert.Equal(expected.Count + 1, diffIds.Length);
@@ -64,9 +66,30 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_largest_layer_is_asked_for_first()
+    {
+        // app (20 MB) has the deepest closure, so the layering puts it after glibc (8 MB, nothing
+        // below it). A silo packs only a few layers at once and the image waits for its slowest
+        // layer, so the largest must not queue behind smaller ones.
+        var closure = Closures.Of([
+            ("app-1.0", 20_000_000, ["glibc-2.40", "libidn-1.42", "cacert-3.98"]),
+            ("glibc-2.40", 8_000_000, []),
+            ("libidn-1.42", 1_000_000, ["glibc-2.40"]),
+            ("cacert-3.98", 400_000, []),
+        ]);
+        var store = new FileSystemBlobStore(_directory.Combine("store"));
+        var source = new PackingLayerSource(store, slowFirst: false);
+
+        var build = await Builder(new CannedClosure(PackageRoot(), closure), store, _directory).BuildAsync(Request, source, Lease(store), CancellationToken.None);
+
+        Assert.NotEqual([Closures.PathOf("app-1.0")], build.Layers[0].Paths.Select(p => p.Path));
+        Assert.Equal([Closures.PathOf("app-1.0")], source.Requested[0].Paths);
+    }
+
+    [Fact]
     public async Task Every_blob_the_manifests_name_is_in_the_store_with_its_size()
     {
-        var (image, store, _) = await BuildAsync(_directory);
+        var (image, store, _, _) = await BuildAsync(_directory);
 
         foreach (var digest in image.Blobs())
             Assert.NotNull(await store.SizeAsync(digest, CancellationToken.None));
@@ -151,12 +174,12 @@ public sealed class ImageBuilderTests : IDisposable
             Assert.NotNull(await store.SizeAsync(digest, CancellationToken.None));
     }
 
-    private async Task<(BuiltImage Image, FileSystemBlobStore Store, PackingLayerSource Source)> BuildAsync(TemporaryDirectory directory, bool slowFirst = false)
+    private async Task<(BuiltImage Image, FileSystemBlobStore Store, PackingLayerSource Source, IReadOnlyList<LayerContents> Contents)> BuildAsync(TemporaryDirectory directory, bool slowFirst = false)
     {
         var store = new FileSystemBlobStore(directory.Combine("store"));
         var source = new PackingLayerSource(store, slowFirst);
         var build = await Builder(new CannedClosure(PackageRoot()), store, directory).BuildAsync(Request, source, Lease(store), CancellationToken.None);
-        return (build.Image, store, source);
+        return (build.Image, store, source, build.Layers);
     }
 
     /// <summary>A package output with a shell and a CA bundle, so the config's Cmd and SSL_CERT_FILE are exercised too.</summary>
@@ -191,11 +214,11 @@ public sealed class ImageBuilderTests : IDisposable
     }
 
     /// <summary>A small closure: a package, its libraries and a large path that gets a layer of its own.</summary>
-    private sealed class CannedClosure(string packageRoot) : IClosureBuilder
+    private sealed class CannedClosure(string packageRoot, ClosureGraph? closure = null) : IClosureBuilder
     {
         public Task<NixBuild> BuildAsync(ImageRequest request, string gcRoot, CancellationToken cancellation) =>
             Task.FromResult(new NixBuild(
-                Closures.Of([
+                closure ?? Closures.Of([
                     ("hello-2.12", 300_000, ["glibc-2.40", "libidn-1.42"]),
                     ("cacert-3.98", 400_000, []),
                     ("glibc-2.40", 30_000_000, []),

@@ -38,6 +38,17 @@ public abstract class RedirectingBlobStoreContract : BlobStoreContract
     }
 
     [Fact]
+    public async Task A_blob_known_to_exist_is_redirected_to_a_url_that_downloads_it()
+    {
+        var content = Content(70_000, seed: 35);
+        var stored = await Store.PutAsync(Writing(content), null, None);
+        var redirect = Assert.IsType<BlobLocation.Redirect>(await Store.LocateKnownAsync(stored.Digest, stored.Size, None));
+        Assert.Equal(stored.Size, redirect.Size);
+        using var http = new HttpClient();
+        Assert.Equal(content, await http.GetByteArrayAsync(redirect.Url));
+    }
+
+    [Fact]
     public async Task A_redirect_url_with_a_changed_signature_is_refused()
     {
         var stored = await Store.PutAsync(Writing(Content(100, seed: 31)), null, None);

@@ -66,6 +66,7 @@ public class ServiceFailureBoundaryTests
         public Task<BlobReference> PutAsync(Func<Stream, CancellationToken, Task> write, Digest? expected, CancellationToken cancellation) => Task.FromException<BlobReference>(failure);
         public Task<long?> SizeAsync(Digest digest, CancellationToken cancellation) => Task.FromException<long?>(failure);
         public Task<BlobLocation?> LocateAsync(Digest digest, CancellationToken cancellation) => Task.FromException<BlobLocation?>(failure);
+        public ValueTask<BlobLocation?> LocateKnownAsync(Digest digest, long size, CancellationToken cancellation) => ValueTask.FromException<BlobLocation?>(failure);
         public Task<byte[]?> ReadAsync(Digest digest, long maxLength, CancellationToken cancellation) => Task.FromException<byte[]?>(failure);
         public Task DeleteAsync(Digest digest, CancellationToken cancellation) => Task.FromException(failure);
         public IAsyncEnumerable<Digest> ListAsync(CancellationToken cancellation) => throw failure;
