@@ -29,12 +29,16 @@ public sealed class ImageLookup(IGrainFactory grains)
     }
 
     public async Task<bool> IsBuiltAsync(ImageRequest request) =>
-        (await grains.GetGrain<IImageGrain>(request.Key()).Status()).State == ImageState.Built;
+        (await StatusAsync(request)).State == ImageState.Built;
 
     /// <summary>Built, or being built by someone who may: joining a build starts nothing.</summary>
     public async Task<bool> ExistsAsync(ImageRequest request)
     {
-        var status = await grains.GetGrain<IImageGrain>(request.Key()).Status();
+        var status = await StatusAsync(request);
         return status.State is ImageState.Built or ImageState.Building;
     }
+
+    /// <summary>Bounded like every call of a request (GrainPolling): one lost with a dead silo would wait out the 30 s default response timeout.</summary>
+    private Task<ImageStatus> StatusAsync(ImageRequest request) =>
+        grains.GetGrain<IImageGrain>(request.Key()).Status().WaitAsync(GrainPolling.AnswerWithin);
 }

@@ -36,6 +36,7 @@ public sealed partial class ChannelPackageSource : IPackageSource
         _fetcher = new TarballFetcher(http, runner, _options.Timeout, _options.MaxSizeMegabytes * 1024 * 1024);
         _fetches = new SemaphoreSlim(_options.MaxConcurrentFetches, _options.MaxConcurrentFetches);
         _downloads = Path.Combine(SourceCache.Directory(_options), "tarballs");
+        SourceCache.RemoveStale(_downloads, _options.Timeout, clock.GetUtcNow().UtcDateTime);
         _allowed = _options.ChannelPatterns;
     }
 

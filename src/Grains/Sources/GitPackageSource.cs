@@ -36,6 +36,9 @@ public sealed partial class GitPackageSource : IPackageSource
         var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)))[..16];
         _mirror = new GitMirror(url, Path.Combine(cache, "git", name), runner, _options.Timeout);
         _exports = Path.Combine(cache, "exports");
+        SourceCache.RemoveStale(_exports, _options.Timeout, clock.GetUtcNow().UtcDateTime);
+        // A mirror's staging copy is named <mirror>.<guid> (GitMirror.FetchAsync).
+        SourceCache.RemoveStale(Path.Combine(cache, "git"), _options.Timeout, clock.GetUtcNow().UtcDateTime, entry => entry.Contains('.'));
         _importer = importer;
         _refs = new ExpiringSingleFlight<GitRefs>(_options.Refresh, clock);
         _allowed = _options.RefPatterns;
