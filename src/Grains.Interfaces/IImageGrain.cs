@@ -25,6 +25,17 @@ public interface IImageGrain : IGrainWithStringKey
     [Alias("Expire")]
     Task<bool> Expire(DateTimeOffset unusedBefore);
 
+    /// <summary>
+    /// Stores again a blob of this image that storage has lost (an operator,
+    /// a restore, a bug): a layer is packed again from its store paths (the
+    /// same bytes, so the same digest), or else the image is built again.
+    /// Returns the image once the blob is back, a failure if the image does
+    /// not name <paramref name="missing"/>, or null while the repair is still
+    /// running after <paramref name="maxWait"/> (callers poll, as for <see cref="Await"/>).
+    /// </summary>
+    [Alias("Repair"), ResponseTimeout("00:00:15")]
+    Task<ImageResult?> Repair(Digest missing, TimeSpan maxWait, CancellationToken cancellation = default);
+
     /// <summary>What the grain knows now, without waiting for a build.</summary>
     [Alias("Status")]
     Task<ImageStatus> Status();

@@ -62,6 +62,49 @@ public sealed class ImageGrain(
         return await _build.JoinAsync(() => BuildAsync(request), maxWait, cancellation, () => metrics.ManifestCache(hit: false));
     }
 
+    public async Task<ImageResult?> Repair(Digest missing, TimeSpan maxWait, CancellationToken cancellation)
+    {
+        if (record.State is not { Image: { } image, Request: { } request } || !image.Blobs().Contains(missing))
+            return ImageResult.Failure(BuildError.Of(BuildErrorKind.Internal, $"image {this.GetPrimaryKeyString()} has no blob {missing}"));
+        if (!_build.IsRunning && await store.SizeAsync(missing, CancellationToken.None) is not null) return ImageResult.Success(image);
+        _blobsVerified = false;
+        return await _build.JoinAsync(() => RepairAsync(request, image, missing), maxWait, cancellation);
+    }
+
+    /// <summary>
+    /// A store-path layer is packed again through its layer grain, without
+    /// Nix, when a silo still has its paths; anything else (the
+    /// customisation layer, the config, a manifest, paths no silo has) is
+    /// rebuilt as a build would, realising the closure again.
+    /// </summary>
+    private async Task<ImageResult> RepairAsync(ImageRequest request, BuiltImage image, Digest missing)
+    {
+        if (record.State.Layers?.FirstOrDefault(l => l.Digest == missing && l.Paths.Count > 0) is { } layer)
+        {
+            try
+            {
+                var group = new Layering.LayerGroup(layer.Paths.Select(p => p.Path).ToArray());
+                var packed = await new ClusterLayerSource(GrainFactory, publisher).GetAsync(group, CancellationToken.None);
+                if (packed.Digest == missing && await store.FirstMissingAsync(image.Blobs(), CancellationToken.None) is null)
+                {
+                    logger.LogWarning("image {ImageKey}: lost blob {Digest} packed again", this.GetPrimaryKeyString(), missing);
+                    _blobsVerified = true;
+                    return ImageResult.Success(image);
+                }
+            }
+            catch (Exception e) when (e is BuildFailedException or StorePathMissingException)
+            {
+                logger.LogInformation("image {ImageKey}: lost blob {Digest} cannot be packed from the store ({Reason}); building the image again",
+                    this.GetPrimaryKeyString(), missing, e.Message);
+            }
+        }
+        else
+        {
+            logger.LogWarning("image {ImageKey}: lost blob {Digest}; building the image again", this.GetPrimaryKeyString(), missing);
+        }
+        return await BuildAsync(request);
+    }
+
     public async Task<bool> Expire(DateTimeOffset unusedBefore)
     {
         if (_build.IsRunning) return false;

@@ -24,6 +24,12 @@ public sealed class ImageIndex(IBlobStore store)
         return document is null ? null : JsonSerializer.Deserialize<ImageIndexEntry>(document.Content);
     }
 
+    /// <summary>The keys of the images listed, without reading their entries.</summary>
+    public async IAsyncEnumerable<string> KeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        await foreach (var key in store.ListDocumentsAsync(Folder, cancellation)) yield return key[Folder.Length..];
+    }
+
     public async IAsyncEnumerable<ImageIndexEntry> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
         await foreach (var key in store.ListDocumentsAsync(Folder, cancellation))

@@ -1,0 +1,17 @@
+namespace Nixery;
+
+/// <summary>
+/// Which cached image names a blob, for repairing a blob storage has lost
+/// (one activation, key 0). It lists the image index on the storage backend
+/// at most once per <see cref="ListInterval"/> however many unknown blobs are
+/// asked about, so requests for digests nobody stored cost a lookup in memory.
+/// </summary>
+[Alias("nixery.IImageIndexGrain")]
+public interface IImageIndexGrain : IGrainWithIntegerKey
+{
+    public static readonly TimeSpan ListInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The key of an image whose blobs include <paramref name="blob"/>, or null.</summary>
+    [Alias("ImageNaming"), ResponseTimeout("00:05:00")]
+    Task<string?> ImageNaming(Digest blob);
+}
