@@ -61,7 +61,11 @@ public sealed class ServerProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (server._process.HasExited)
+            {
+                // HasExited can be true before the last lines were read; waiting for exit drains the output too.
+                await server._process.WaitForExitAsync();
                 throw new InvalidOperationException($"{start.FileName} exited with {server._process.ExitCode}:\n{server.Output}");
+            }
             if (await ready()) return server;
             await Task.Delay(100);
         }
