@@ -22,6 +22,43 @@ public class LayeringTests
         Assert.DoesNotContain(counts.Values, c => c == 1);
     }
 
+    /// <summary>
+    /// NIX_POPULARITY_URL is fetched once at start and used as the same data
+    /// from a file is: zlib made popular gets a layer of its own (Nixery's
+    /// strategy gives paths of popularity 100 or more their own root edge),
+    /// so the layers differ from those without popularity data and equal
+    /// those with the file.
+    /// </summary>
+    [Fact]
+    public async Task Popularity_data_from_a_url_groups_layers_as_the_same_data_from_a_file_does()
+    {
+        using var work = new TemporaryDirectory();
+        var data = """{"zlib-1.3.1": 1000}"""u8.ToArray();
+        await File.WriteAllBytesAsync(work.Combine("popularity.json"), data);
+        using var server = new TarballServer();
+        server.Publish("popularity", data);
+
+        async Task<(string[] Layers, int Requests)> LayersWith(string name, Dictionary<string, string> environment)
+        {
+            environment["NIXERY_LAYERING"] = "nixery";
+            await using var registry = new RegistryProcess(work.Combine(name), environment);
+            await registry.StartAsync();
+            using var http = registry.Http();
+            var (manifest, _, _) = await http.ManifestAsync("shell/git/htop", "latest");
+            await http.ManifestAsync("shell/git/htop", "latest");
+            return (RegistryClient.LayerDigests(manifest).ToArray(), server.Requests);
+        }
+
+        var (fromUrl, requests) = await LayersWith("url", new() { ["NIX_POPULARITY_URL"] = server.BaseUrl + "popularity.tar.gz" });
+        Assert.Equal(1, requests);
+        var (fromFile, _) = await LayersWith("file", new() { ["NIXERY_POPULARITY_FILE"] = work.Combine("popularity.json") });
+        var (without, _) = await LayersWith("none", new());
+
+        Assert.Equal(fromFile, fromUrl);
+        Assert.NotEqual(without, fromUrl);
+        Assert.Equal(without.Length + 1, fromUrl.Length);
+    }
+
     [Theory]
     [InlineData("stable")]
     [InlineData("nixery")]
