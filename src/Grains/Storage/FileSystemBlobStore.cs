@@ -156,16 +156,8 @@ public sealed class FileSystemBlobStore : IBlobStore
                 if (expectedETag is null)
                 {
                     // Creation must be atomic across processes sharing the
-                    // directory too (several silos on one volume): a move
-                    // that refuses an existing target lets exactly one win.
-                    try
-                    {
-                        File.Move(staging, path, overwrite: false);
-                    }
-                    catch (IOException) when (File.Exists(path))
-                    {
-                        throw new DocumentConflictException(key);
-                    }
+                    // directory too: exactly one of them wins.
+                    if (!ExclusiveRename.TryMove(staging, path)) throw new DocumentConflictException(key);
                 }
                 else
                 {
