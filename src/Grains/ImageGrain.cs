@@ -39,6 +39,8 @@ public sealed class ImageGrain(
         return base.OnActivateAsync(cancellationToken);
     }
 
+    private static readonly TimeSpan IndexReportWait = TimeSpan.FromSeconds(5);
+
     private readonly SharedBuild<ImageResult> _build = new();
     private readonly FailureBackoff _failure = new(policy.Value.FailureBackoff, clock);
     private bool _blobsVerified;
@@ -229,8 +231,27 @@ public sealed class ImageGrain(
     {
         var now = clock.GetUtcNow();
         await index.WriteAsync(new ImageIndexEntry(request.Key(), image.Blobs().Select(b => b.ToString()).ToArray(), image.BuiltAt, now), CancellationToken.None);
+        await ReportToIndexAsync(image);
         record.State = new ImageRecord { Request = request, Image = image, LastPulled = now, Layers = record.State.Layers };
         await record.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// So that a blob of this image lost from now on is repaired, whenever the
+    /// index grain last listed the index. Best effort, and never for longer
+    /// than <see cref="IndexReportWait"/>: the entry is in storage, where the
+    /// next listing finds it, and a build must not wait on a silo that died.
+    /// </summary>
+    private async Task ReportToIndexAsync(BuiltImage image)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IImageIndexGrain>(0).Recorded(this.GetPrimaryKeyString(), image.Blobs().ToArray()).WaitAsync(IndexReportWait);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "the image index grain was not told about {ImageKey}; it finds it at its next listing", this.GetPrimaryKeyString());
+        }
     }
 
     /// <summary>Checked once per activation, then trusted until the image expires (see <see cref="StoredBlobs"/>).</summary>

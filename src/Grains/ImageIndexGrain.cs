@@ -1,12 +1,13 @@
 using Nixery.Collection;
+using Nixery.Images;
 using Orleans.Concurrency;
 
 namespace Nixery;
 
 /// <summary>
-/// Keeps, in memory, which image names each blob, from the documents of the
-/// image index. A blob it does not know makes it list the index again (keys
-/// only) and read the entries it has not seen, at most once per
+/// Keeps, in memory, which image names each blob. Image grains report each
+/// entry they write; a blob it does not know makes it list the index again
+/// (keys only) and read the entries it has not seen, at most once per
 /// <see cref="IImageIndexGrain.ListInterval"/>, so a flood of unknown digests
 /// costs one listing per interval. One listing runs at a time, and callers
 /// wait for it at most <see cref="ListingWait"/> (the first listing of a
@@ -18,8 +19,8 @@ public sealed class ImageIndexGrain(ImageIndex index, TimeProvider clock) : Grai
 {
     private static readonly TimeSpan ListingWait = TimeSpan.FromSeconds(5);
 
+    private readonly Dictionary<string, Digest[]> _images = [];
     private readonly Dictionary<Digest, string> _owners = [];
-    private readonly HashSet<string> _read = [];
     private DateTimeOffset? _listed;
     private Task? _listing;
 
@@ -45,21 +46,42 @@ public sealed class ImageIndexGrain(ImageIndex index, TimeProvider clock) : Grai
         return _owners.GetValueOrDefault(blob);
     }
 
+    public Task Recorded(string image, Digest[] blobs)
+    {
+        GrainKeyGuard.Require(image);
+        Add(image, blobs);
+        return Task.CompletedTask;
+    }
+
     private async Task ListAsync()
     {
+        // Only images known when the listing began can be judged gone by it:
+        // one recorded meanwhile may have been written after storage answered.
+        var known = _images.Keys.ToHashSet();
         var keys = new HashSet<string>();
         await foreach (var key in index.KeysAsync(CancellationToken.None)) keys.Add(key);
-        if (!_read.IsSubsetOf(keys))
+        if (known.Except(keys).ToArray() is { Length: > 0 } expired)
         {
-            // Images were expired: what they named may now be named by no one.
-            _read.Clear();
+            foreach (var key in expired) _images.Remove(key);
+            // What they named may now be named by another image, or by no one.
             _owners.Clear();
+            foreach (var (key, blobs) in _images) Name(key, blobs);
         }
-        foreach (var key in keys.Except(_read).ToArray())
+        foreach (var key in keys.Where(key => !_images.ContainsKey(key)).ToArray())
         {
-            if (await index.ReadAsync(key, CancellationToken.None) is { } entry)
-                foreach (var digest in entry.Blobs) _owners.TryAdd(Digest.Parse(digest), entry.Key);
-            _read.Add(key);
+            if (await index.ReadAsync(key, CancellationToken.None) is { } entry && !_images.ContainsKey(key))
+                Add(entry.Key, entry.Blobs.Select(Digest.Parse).ToArray());
         }
+    }
+
+    private void Add(string image, Digest[] blobs)
+    {
+        _images[image] = blobs;
+        Name(image, blobs);
+    }
+
+    private void Name(string image, Digest[] blobs)
+    {
+        foreach (var digest in blobs) _owners.TryAdd(digest, image);
     }
 }
