@@ -14,8 +14,8 @@ source scripts/nix-env
 duration=${DURATION:-10s}
 connections=${CONNECTIONS:-16}
 work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+source bench/processes.sh
+cleanup() { kill_own TERM; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 dotnet build -c Release src/Silo -v q -nologo >/dev/null
@@ -30,7 +30,7 @@ start() { # port storage extra-env...
   local port=$1 storage=$2; shift 2
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_PKGS_PATH="$PWD/demo" NIXERY_SILO_PORT="$(free_port)" NIXERY_GATEWAY_PORT="$(free_port)" "$@" \
     dotnet "$silo_dll" >>"$work/processes.log" 2>&1 &
-  pids+=($!)
+  own $!
 }
 rps() { # wrk arguments...: requests per second
   local out; out=$(wrk -t2 -c"$connections" -d"$duration" "$@")

@@ -23,10 +23,8 @@ command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -
 source scripts/nix-env
 
 work=$(mktemp -d)
-pids=()
-# start and start_silo run inside $(...), so their additions to pids never reach
-# this shell: they also write each process id to a file that cleanup reads.
-cleanup() { for p in "${pids[@]}" $(cat "$work/pids" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+source bench/processes.sh
+cleanup() { kill_own KILL; rm -rf "$work"; }
 trap cleanup EXIT
 
 dotnet build -c Release src/Silo -v q -nologo >/dev/null
@@ -53,7 +51,7 @@ start() { # dll port storage extra-env...: a frontend, or anything that needs no
   local dll=$1 port=$2 storage=$3; shift 3
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_SILO_PORT="$(free_port)" NIXERY_GATEWAY_PORT="$(free_port)" "$@" \
     dotnet "$dll" >>"$work/processes.log" 2>&1 &
-  pids+=($!); echo $! >>"$work/pids"; echo $!
+  own $!; echo $!
 }
 start_silo() { # port storage extra-env...: a silo with a private, empty /nix (env, unshare and sh exec in turn: $! is the silo)
   local port=$1 storage=$2 store; shift 2
@@ -62,7 +60,7 @@ start_silo() { # port storage extra-env...: a silo with a private, empty /nix (e
   # sharing nixbld1 across stores would kill each other's builds.
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_SILO_PORT="$(free_port)" NIXERY_GATEWAY_PORT="$(free_port)" NIXERY_BUILD_USERS_GROUP= "$@" \
     unshare --mount --propagation private sh -c 'mount --bind "$0" /nix && exec "$@"' "$store" dotnet "$silo_dll" >>"$work/processes.log" 2>&1 &
-  pids+=($!); echo $! >>"$work/pids"; echo $!
+  own $!; echo $!
 }
 burst() { # image ports...: 100 concurrent requests, alternating HEAD and GET, round robin over ports
   local image=$1; shift; local ports=("$@") i=0
@@ -88,7 +86,7 @@ echo "   single process: statuses $(burst hello "$single_port")-> $(nix_builds) 
 
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
-pids+=($!)
+own $!
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
 cluster_pkgs=$(salted cluster)
 cluster_env=(NIXERY_CLUSTERING=redis NIXERY_CLUSTERING_CONNECTION=127.0.0.1:$redis_port NIXERY_GRAIN_STORAGE=redis
@@ -114,7 +112,7 @@ single_warm=$(latency_ms "http://127.0.0.1:$single_port/v2/hello/manifests/lates
 dport=$(free_port)
 printf 'version: 0.1\nlog: { level: error }\nstorage: { filesystem: { rootdirectory: %s } }\nhttp: { addr: 127.0.0.1:%s }\n' "$work/distribution" "$dport" >"$work/distribution.yml"
 docker-registry serve "$work/distribution.yml" >/dev/null 2>&1 &
-pids+=($!)
+own $!
 until curl -sf "http://127.0.0.1:$dport/v2/" >/dev/null; do sleep 0.1; done
 skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://127.0.0.1:$single_port/hello:latest" "docker://127.0.0.1:$dport/hello:latest"
 distribution=$(latency_ms "http://127.0.0.1:$dport/v2/hello/manifests/latest")

@@ -17,8 +17,8 @@ source scripts/nix-env
 runs="${RUNS:-3}"
 
 work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+source bench/processes.sh
+cleanup() { kill_own TERM; rm -rf "$work"; }
 trap cleanup EXIT
 
 dotnet build -c Release src/Silo -v q -nologo >/dev/null
@@ -46,7 +46,7 @@ for run in $(seq "$runs"); do
   NIXERY_PKGS_PATH="$pkgs" STORAGE_PATH="$work/storage-$run" PORT="$port" \
     NIXERY_SILO_PORT=$(free_port) NIXERY_GATEWAY_PORT=$(free_port) \
     dotnet "$silo" >"$work/registry-$run.log" 2>&1 &
-  registry=$!; pids+=("$registry")
+  registry=$!; own "$registry"
   until curl -sf "http://127.0.0.1:$port/v2/" >/dev/null; do sleep 0.1; done
   start_rss=$(awk '/VmHWM/ {print $2}' "/proc/$registry/status")
 
@@ -71,7 +71,7 @@ storage: { filesystem: { rootdirectory: $work/distribution-$run } }
 http: { addr: 127.0.0.1:$dport }
 YML
   docker-registry serve "$work/distribution-$run.yml" >/dev/null 2>&1 &
-  dist_pid=$!; pids+=("$dist_pid")
+  dist_pid=$!; own "$dist_pid"
   until curl -sf "http://127.0.0.1:$dport/v2/" >/dev/null; do sleep 0.1; done
   skopeo copy -q --dest-tls-verify=false "oci:$work/cold-$run:large" "docker://127.0.0.1:$dport/large:latest" >/dev/null
   t0=$(now); pull "127.0.0.1:$dport" "$work/dist-$run"; t1=$(now)

@@ -62,8 +62,8 @@ accept="Accept: $docker_type"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nixery-serve.XXXXXX")
 chmod 755 "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
+source bench/processes.sh
+cleanup() { kill_own TERM; sleep 0.5; rm -rf "$work"; }
 trap cleanup EXIT
 
 # Published as deployed (deploy/Dockerfile: ReadyToRun), into the work directory, so that a
@@ -110,7 +110,7 @@ start() {
   env PORT="$port" STORAGE_PATH="$storage" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
     NIXERY_GATEWAY_PORT="$(free_port)" ${EXTRA_ENV:-} "$@" dotnet "$dll" >>"$work/processes.log" 2>&1 &
   pid=$!
-  pids+=("$pid")
+  own "$pid"
   until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do
     kill -0 "$pid" 2>/dev/null || { tail -40 "$work/processes.log" >&2; exit 1; }
     sleep 0.05
@@ -182,7 +182,7 @@ http {
 }
 CONF
   nginx -e "$work/nginx-$port/error.log" -c "$conf" -g 'daemon off;' >/dev/null 2>&1 &
-  pids+=($!)
+  own $!
   until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.05; done
   nginx_port=$port
 }
@@ -223,7 +223,7 @@ echo "manifest $digest ($(stat -c %s "$nginx_root/v2/big/manifests/latest") byte
 if [[ $skip != *,frontend,* ]]; then
   redis_port=$(free_port)
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
-  pids+=($!)
+  own $!
   until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
   cluster_env=(NIXERY_CLUSTERING=redis NIXERY_CLUSTERING_CONNECTION=127.0.0.1:$redis_port NIXERY_ADVERTISED_ADDRESS=127.0.0.1)
   start silo "$work/cluster-storage" "${cluster_env[@]}"
@@ -239,7 +239,7 @@ if [[ $skip != *,redirects,* ]]; then
   mkdir -p "$work/s3rver"
   .work/node/node_modules/.bin/s3rver --address 127.0.0.1 --port "$s3_port" --directory "$work/s3rver" \
     --configure-bucket bench --silent >"$work/s3rver.log" 2>&1 &
-  pids+=($!)
+  own $!
   until curl -s -o /dev/null "http://127.0.0.1:$s3_port/"; do sleep 0.1; done
   s3_env=(NIXERY_STORAGE_BACKEND=s3 S3_BUCKET=bench "NIXERY_S3_ENDPOINT=http://127.0.0.1:$s3_port"
     AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER)
@@ -401,7 +401,7 @@ PY
     # One client asks for every build: the per-client limit on cold builds is off for it.
     env PORT="$scale_port" STORAGE_PATH="$scale_store" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
       NIXERY_GATEWAY_PORT="$(free_port)" NIXERY_COLD_BUILDS_PER_CLIENT=0 dotnet "$work/scale-host/Nixery.Bench.Scale.dll" >>"$work/scale-host.log" 2>&1 &
-    scale_pid=$!; pids+=("$scale_pid")
+    scale_pid=$!; own "$scale_pid"
     until curl -sf -o /dev/null "http://127.0.0.1:$scale_port/v2/"; do
       kill -0 "$scale_pid" 2>/dev/null || { tail -40 "$work/scale-host.log" >&2; exit 1; }
       sleep 0.1

@@ -21,10 +21,10 @@ runs="${RUNS:-5}"
 image="${IMAGE:-large}"
 
 work=$(mktemp -d)
-pids=()
+source bench/processes.sh
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  kill_own TERM
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,15 +42,15 @@ wait_port() { for _ in $(seq 200); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/nul
 azurite_port=$(free_port)
 .work/node/node_modules/.bin/azurite-blob --inMemoryPersistence --blobHost 127.0.0.1 --blobPort "$azurite_port" \
   --skipApiVersionCheck --silent >"$work/azurite.log" 2>&1 &
-pids+=($!)
+own $!
 s3_port=$(free_port)
 mkdir -p "$work/s3rver"
 .work/node/node_modules/.bin/s3rver --address 127.0.0.1 --port "$s3_port" --directory "$work/s3rver" \
   --configure-bucket bench --silent >"$work/s3rver.log" 2>&1 &
-pids+=($!)
+own $!
 gcs_port=$(free_port)
 dotnet "$servers" gcs-stand-in --port "$gcs_port" --bucket bench --key-directory "$work" >"$work/gcs.log" 2>&1 &
-pids+=($!)
+own $!
 wait_port "$azurite_port"; wait_port "$s3_port"; wait_port "$gcs_port"
 for _ in $(seq 100); do grep -q '^key ' "$work/gcs.log" && break; sleep 0.1; done
 gcs_endpoint=$(sed -n 's/^endpoint //p' "$work/gcs.log")
@@ -83,7 +83,7 @@ for name in "${names[@]}"; do
   env $(configuration "$name") PORT="$port" NIXERY_PKGS_PATH="$PWD/demo" STORAGE_PATH="$work/registry-$name" \
     NIXERY_SILO_PORT=$(free_port) NIXERY_GATEWAY_PORT=$(free_port) \
     dotnet "$silo" >"$work/registry-$name.log" 2>&1 &
-  registry=$!; pids+=("$registry")
+  registry=$!; own "$registry"
   until curl -sf "http://127.0.0.1:$port/v2/" >/dev/null; do
     kill -0 "$registry" 2>/dev/null || { cat "$work/registry-$name.log"; exit 1; }
     sleep 0.1

@@ -184,7 +184,7 @@ public sealed class ImageGrain(
                     BuildError.Of(BuildErrorKind.TimedOut, $"the image was not built within {timeout.TotalSeconds:0} s"),
                 // From this silo's store or, through a layer grain, another's: the service failed, not the image.
                 _ when BlobStoreException.Within(e) is { } storage => BuildError.Of(BuildErrorKind.StorageFailed, $"storage failed: {storage.Message}"),
-                _ => BuildError.Of(BuildErrorKind.Internal, $"internal error while building the image: {e.Message}"),
+                _ => BuildError.Internal("internal error while building the image", e),
             };
             if (error.Kind == BuildErrorKind.Internal) logger.LogError(e, "image {ImageKey} failed", request.Key());
             else logger.LogWarning("image {ImageKey} failed: {Message}", request.Key(), error.Message);

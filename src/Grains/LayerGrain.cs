@@ -82,10 +82,16 @@ public sealed class LayerGrain(
         {
             return new LayerResult(null, e.Error);
         }
+        catch (Exception e) when (BlobStoreException.Within(e) is { } storage)
+        {
+            // The layer's state could not be recorded: the service failed, not the image (503, not 500).
+            logger.LogWarning("layer {LayerKey} failed: {Message}", this.GetPrimaryKeyString(), storage.Message);
+            return new LayerResult(null, BuildError.Of(BuildErrorKind.StorageFailed, $"storage failed: {storage.Message}"));
+        }
         catch (Exception e)
         {
             logger.LogError(e, "layer {LayerKey} failed", this.GetPrimaryKeyString());
-            return new LayerResult(null, BuildError.Of(BuildErrorKind.Internal, $"could not pack a layer: {e.Message}"));
+            return new LayerResult(null, BuildError.Internal("could not pack a layer", e));
         }
     }
 }

@@ -33,7 +33,10 @@ public class ObservabilityTests
         Assert.Equal(1, await MetricsScrape.SumAsync(http, "nixery_nix_builds_started_total"));
         Assert.Equal(1, await MetricsScrape.SumAsync(http, "nixery_nix_builds_succeeded_total"));
         Assert.Equal(1, await MetricsScrape.SumAsync(http, "nixery_manifest_cache_total", "result=\"miss\""));
-        Assert.Equal(1, await MetricsScrape.SumAsync(http, "nixery_manifest_cache_total", "result=\"hit\""));
+        // Hits are not counted exactly: the second pull is answered by the image grain (a hit) or,
+        // once the frontend's cache has confirmed its epoch, from that cache (no grain call), and a
+        // build longer than the frontend's 5 s poll is asked about again, which counts as a hit.
+        Assert.InRange(await MetricsScrape.SumAsync(http, "nixery_manifest_cache_total", "result=\"hit\""), 0, 2);
         Assert.True(await MetricsScrape.SumAsync(http, "nixery_layer_cache_total", "result=\"miss\"") >= 1);
         Assert.Equal(2, await MetricsScrape.SumAsync(http, "nixery_registry_requests_total", "route=\"manifest_tag\",status=\"200\""));
         Assert.Equal(1, await MetricsScrape.SumAsync(http, "nixery_registry_requests_total", "route=\"manifest_tag\",status=\"404\""));
