@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Storage;
 
 namespace Nixery.Frontend;
 
@@ -28,10 +30,16 @@ namespace Nixery.Frontend;
 /// The blobs a cached manifest names (config and layers, with their sizes)
 /// are known to exist under the same rule, since an image is published only
 /// after its blobs: object storage can then redirect a client to them
-/// without asking storage first (<see cref="IBlobStore.LocateKnownAsync"/>).
+/// without asking storage first (<see cref="IBlobStore.LocateKnownAsync"/>),
+/// for <see cref="BlobDeliveryOptions.RedirectRecheck"/> after storage last
+/// said so. Then one request asks storage again (<see cref="BlobFound"/>),
+/// and a blob storage lost is repaired rather than redirected to for as long
+/// as its manifest stays cached.
 /// </summary>
-public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILogger<ManifestCache> logger)
+public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOptions<StorageOptions> storage, ILogger<ManifestCache> logger)
 {
+    private readonly long _blobRecheck = (long)(storage.Value.Delivery.RedirectRecheck.TotalSeconds * Stopwatch.Frequency);
+
     /// <summary>Entries per map (tags, digests): manifests are a few KiB, so this bounds memory to tens of MiB.</summary>
     public const int Capacity = 10_000;
 
@@ -80,8 +88,15 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
     {
         size = 0;
         if (!_blobs.TryGetValue(digest, out var entry) || !Serves(entry.Epoch)) return false;
+        if (Stopwatch.GetTimestamp() - Volatile.Read(ref entry.CheckedAt) >= _blobRecheck) return false;
         size = entry.Size;
         return true;
+    }
+
+    /// <summary>Storage has just said the blob exists: it is trusted for another recheck interval.</summary>
+    public void BlobFound(Digest digest)
+    {
+        if (_blobs.TryGetValue(digest, out var entry)) Volatile.Write(ref entry.CheckedAt, Stopwatch.GetTimestamp());
     }
 
     /// <summary>
@@ -111,7 +126,9 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
         }
         foreach (var (blob, size) in manifest.Blobs)
         {
-            var entry = new BlobEntry(size, epoch);
+            // A manifest filed again (a refresh) says nothing new about its blobs: when storage last confirmed one stays.
+            if (_blobs.TryGetValue(blob, out var known) && known.Epoch == epoch) continue;
+            var entry = new BlobEntry(size, epoch, known?.CheckedAt ?? Stopwatch.GetTimestamp());
             if (_blobs.TryAdd(blob, entry))
             {
                 if (Interlocked.Increment(ref _blobCount) > BlobCapacity) Evict(_blobs, ref _blobCount, BlobCapacity);
@@ -246,7 +263,12 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
 
     private sealed record DigestEntry(PreparedManifest Manifest, long Epoch);
 
-    private sealed record BlobEntry(long Size, long Epoch);
+    private sealed class BlobEntry(long size, long epoch, long checkedAt)
+    {
+        public long Size { get; } = size;
+        public long Epoch { get; } = epoch;
+        public long CheckedAt = checkedAt;
+    }
 
     private sealed class TagEntry(PreparedImage image, long epoch, long freshUntil)
     {
