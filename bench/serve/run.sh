@@ -44,6 +44,8 @@
 #                                         # DIR/scale-host (bench/scale's build of the same source) for SCALE
 #   SCALE=10000 bench/serve/run.sh        # also: warm manifests over 10,000 distinct cached images
 #                                         # (made by bench/scale; see the SCALE section below)
+#   SCALE=10000 SCALE_STORE=DIR ...       # keep those images in DIR, and serve them from there on
+#                                         # later runs instead of making them again
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -383,26 +385,34 @@ for k in range(1, len(pkgs) + 1):
     if len(names) == n: break
 print("\n".join(names))
 PY
-  scale_port=$(free_port)
-  # One client asks for every build: the per-client limit on cold builds is off for it.
-  env PORT="$scale_port" STORAGE_PATH="$work/scale" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
-    NIXERY_GATEWAY_PORT="$(free_port)" NIXERY_COLD_BUILDS_PER_CLIENT=0 dotnet "$work/scale-host/Nixery.Bench.Scale.dll" >>"$work/scale-host.log" 2>&1 &
-  scale_pid=$!; own "$scale_pid"
-  until curl -sf -o /dev/null "http://127.0.0.1:$scale_port/v2/"; do
-    kill -0 "$scale_pid" 2>/dev/null || { tail -40 "$work/scale-host.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  t0=$(now)
   # scale_statuses PORT: every image's manifest by tag once, 8 at a time; fails unless all are 200.
   scale_statuses() {
     xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "$accept" "http://127.0.0.1:$1/v2/{}/manifests/latest" <"$work/scale-names" >"$work/scale-statuses"
     sort "$work/scale-statuses" | uniq -c >&2
     [ "$(grep -c '^200$' "$work/scale-statuses")" = "$SCALE" ] || { echo "not every one of the $SCALE images was answered with 200" >&2; exit 1; }
   }
-  scale_statuses "$scale_port"
-  echo "  made in $(printf '%.0f' "$(echo "$(now) - $t0" | bc -l)") s" >&2
-  stop "$scale_pid"
-  start silo "$work/scale"
+  # SCALE_STORE=DIR keeps the images there, and a later run with the same SCALE (and silo
+  # source: the layer format is part of every image key) serves them without making them again.
+  scale_store=${SCALE_STORE:-$work/scale}
+  if [ -f "$scale_store/.made-$SCALE" ]; then
+    echo "  reusing the images made before in $scale_store" >&2
+  else
+    scale_port=$(free_port)
+    # One client asks for every build: the per-client limit on cold builds is off for it.
+    env PORT="$scale_port" STORAGE_PATH="$scale_store" NIXERY_PKGS_PATH="$pkgs" NIXERY_SILO_PORT="$(free_port)" \
+      NIXERY_GATEWAY_PORT="$(free_port)" NIXERY_COLD_BUILDS_PER_CLIENT=0 dotnet "$work/scale-host/Nixery.Bench.Scale.dll" >>"$work/scale-host.log" 2>&1 &
+    scale_pid=$!; own "$scale_pid"
+    until curl -sf -o /dev/null "http://127.0.0.1:$scale_port/v2/"; do
+      kill -0 "$scale_pid" 2>/dev/null || { tail -40 "$work/scale-host.log" >&2; exit 1; }
+      sleep 0.1
+    done
+    t0=$(now)
+    scale_statuses "$scale_port"
+    echo "  made in $(printf '%.0f' "$(echo "$(now) - $t0" | bc -l)") s" >&2
+    stop "$scale_pid"
+    touch "$scale_store/.made-$SCALE"
+  fi
+  start silo "$scale_store"
   t0=$(now)
   scale_statuses "$port"
   echo "  every image once through the real registry in $(printf '%.0f' "$(echo "$(now) - $t0" | bc -l)") s" >&2

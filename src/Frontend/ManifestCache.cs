@@ -15,10 +15,20 @@ namespace Nixery.Frontend;
 /// says a resolution holds (for ever for a pinned commit, the refresh
 /// interval for a path, branch or channel, and at most
 /// <see cref="MaxLifetime"/>), and once that has passed it is still served
-/// while one background lookup asks the resolver and the image's grain
-/// again, as the resolver itself does. That lookup is also what records the
-/// pull in the grain, so garbage collection still sees the image in use; it
-/// never starts a build.
+/// while one background lookup asks the resolver again, as the resolver
+/// itself does. A source resolves a tag to a revision whatever the name, so
+/// that lookup is shared by every name cached under the tag
+/// (<see cref="TagRevision"/>): ten thousand cached images of one branch
+/// cost one resolve per refresh interval, not ten thousand. Only when the
+/// revision moved, or <see cref="MaxLifetime"/> after the image's grain was
+/// last asked, is an entry looked up on its own, resolver and image grain;
+/// that lookup is what records the pull in the grain, so garbage collection
+/// still sees the image in use. No lookup ever starts a build.
+///
+/// Memory: at most <see cref="Capacity"/> tags, <see cref="DigestCapacity"/>
+/// manifests of a few KiB each (both of a tag's manifests are shared with
+/// the digest map, not copied), <see cref="BlobCapacity"/> blob sizes and
+/// <see cref="Capacity"/> tag revisions: tens of MiB in all.
 ///
 /// Nothing is served unless the cache has confirmed, less than
 /// <see cref="ICacheEpochGrain.Validity"/> ago, that the cluster is in the
@@ -40,8 +50,11 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
 {
     private readonly long _blobRecheck = (long)(storage.Value.Delivery.RedirectRecheck.TotalSeconds * Stopwatch.Frequency);
 
-    /// <summary>Entries per map (tags, digests): manifests are a few KiB, so this bounds memory to tens of MiB.</summary>
-    public const int Capacity = 10_000;
+    /// <summary>Tags: a warm set of 10,000 images (issue 9) with room to spare, since the eviction is not by use.</summary>
+    public const int Capacity = 16_384;
+
+    /// <summary>Manifests by digest: each cached tag brings two (Docker and OCI), and a smaller map would evict them in turns.</summary>
+    public const int DigestCapacity = 2 * Capacity;
 
     /// <summary>Blobs known to exist: an image names a config and a few layers, most shared with other images.</summary>
     public const int BlobCapacity = 4 * Capacity;
@@ -59,9 +72,11 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
     private readonly ConcurrentDictionary<Digest, DigestEntry> _digests = new();
     private readonly ConcurrentDictionary<TagKey, TagEntry> _tags = new();
     private readonly ConcurrentDictionary<Digest, BlobEntry> _blobs = new();
+    private readonly ConcurrentDictionary<string, TagRevision> _revisions = new();
     private int _digestCount;
     private int _tagCount;
     private int _blobCount;
+    private int _revisionCount;
     private Confirmation? _confirmation;
     private int _polling;
 
@@ -77,7 +92,12 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
     {
         image = null!;
         if (!_tags.TryGetValue(new TagKey(name, tag), out var entry) || !Serves(entry.Epoch)) return false;
-        if (Stopwatch.GetTimestamp() >= Volatile.Read(ref entry.FreshUntil) && Interlocked.Exchange(ref entry.Refreshing, 1) == 0)
+        var now = Stopwatch.GetTimestamp();
+        var revision = entry.Revision;
+        if (!revision.Moved && now >= Volatile.Read(ref revision.FreshUntil) && Interlocked.Exchange(ref revision.Refreshing, 1) == 0)
+            _ = RefreshAsync(name, tag, revision);
+        if ((now >= Volatile.Read(ref entry.ConfirmUntil) || (revision.Moved && now >= Volatile.Read(ref entry.RetryAt)))
+            && Interlocked.Exchange(ref entry.Refreshing, 1) == 0)
             _ = RefreshAsync(new TagKey(name, tag), entry);
         image = entry.Image;
         return true;
@@ -116,45 +136,39 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
 
     public void Add(PreparedManifest manifest, long epoch)
     {
-        if (_digests.TryAdd(manifest.Digest, new DigestEntry(manifest, epoch)))
-        {
-            if (Interlocked.Increment(ref _digestCount) > Capacity) Evict(_digests, ref _digestCount, Capacity);
-        }
-        else
-        {
-            _digests[manifest.Digest] = new DigestEntry(manifest, epoch);
-        }
+        Put(_digests, manifest.Digest, new DigestEntry(manifest, epoch), ref _digestCount, DigestCapacity);
         foreach (var (blob, size) in manifest.Blobs)
         {
             // A manifest filed again (a refresh) says nothing new about its blobs: when storage last confirmed one stays.
             if (_blobs.TryGetValue(blob, out var known) && known.Epoch == epoch) continue;
-            var entry = new BlobEntry(size, epoch, known?.CheckedAt ?? Stopwatch.GetTimestamp());
-            if (_blobs.TryAdd(blob, entry))
-            {
-                if (Interlocked.Increment(ref _blobCount) > BlobCapacity) Evict(_blobs, ref _blobCount, BlobCapacity);
-            }
-            else
-            {
-                _blobs[blob] = entry;
-            }
+            Put(_blobs, blob, new BlobEntry(size, epoch, known?.CheckedAt ?? Stopwatch.GetTimestamp()), ref _blobCount, BlobCapacity);
         }
     }
 
-    /// <summary>Files an image found by tag; a lifetime of zero (the source is asked on every request) caches nothing.</summary>
-    public void Add(string name, string tag, PreparedImage image, TimeSpan lifetime, long epoch)
+    /// <summary>
+    /// Files an image found by tag, with the request the tag resolved to;
+    /// a lifetime of zero (the source is asked on every request) caches nothing.
+    /// </summary>
+    public void Add(string name, string tag, PreparedImage image, ImageRequest request, TimeSpan lifetime, long epoch)
     {
         if (lifetime <= TimeSpan.Zero) return;
         Add(image.Docker, epoch);
         Add(image.Oci, epoch);
-        var entry = new TagEntry(image, epoch, FreshUntil(lifetime));
-        if (_tags.TryAdd(new TagKey(name, tag), entry))
-        {
-            if (Interlocked.Increment(ref _tagCount) > Capacity) Evict(_tags, ref _tagCount, Capacity);
-        }
-        else
-        {
-            _tags[new TagKey(name, tag)] = entry;
-        }
+        var entry = new TagEntry(image, epoch, RevisionOf(tag, request, lifetime), FreshUntil(MaxLifetime));
+        Put(_tags, new TagKey(name, tag), entry, ref _tagCount, Capacity);
+    }
+
+    /// <summary>The tag's current revision when the request was made from it, or a new one that replaces it.</summary>
+    private TagRevision RevisionOf(string tag, ImageRequest request, TimeSpan lifetime)
+    {
+        if (_revisions.TryGetValue(tag, out var current) && !current.Moved && current.Matches(request)) return current;
+        var revision = new TagRevision(request.Source, request.Recipe, FreshUntil(lifetime));
+        // A tag filed under another revision than the one cached has moved (or another silo's
+        // resolver has not seen the move yet): the entries filed under the old one are each
+        // looked up again, which is what every entry did before revisions were shared.
+        if (current is not null) current.Moved = true;
+        Put(_revisions, tag, revision, ref _revisionCount, Capacity);
+        return revision;
     }
 
     private bool Serves(long epoch)
@@ -196,6 +210,33 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
         }
     }
 
+    /// <summary>
+    /// Asks the resolver what the tag gives now, for one of the names cached
+    /// under it: the same revision extends every entry filed under it;
+    /// anything else (another revision, a refusal) marks it moved, and each
+    /// entry is then looked up on its own.
+    /// </summary>
+    private async Task RefreshAsync(string name, string tag, TagRevision revision)
+    {
+        try
+        {
+            var resolved = await lookup.ResolveAsync(name, tag);
+            if (resolved.Request is { } request && revision.Matches(request) && resolved.Lifetime > TimeSpan.Zero)
+                Volatile.Write(ref revision.FreshUntil, FreshUntil(resolved.Lifetime));
+            else
+                revision.Moved = true;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "refreshing the revision of tag {Tag} failed", tag);
+            Volatile.Write(ref revision.FreshUntil, FreshUntil(RetryAfterFailure));
+        }
+        finally
+        {
+            Volatile.Write(ref revision.Refreshing, 0);
+        }
+    }
+
     private async Task RefreshAsync(TagKey key, TagEntry entry)
     {
         try
@@ -216,7 +257,7 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
                 var prepared = image.Docker.Digest == entry.Image.Docker.Digest && image.Oci.Digest == entry.Image.Oci.Digest
                     ? entry.Image
                     : new PreparedImage(image);
-                if (epoch is { } number && found.Lifetime > TimeSpan.Zero) Add(key.Name, key.Tag, prepared, found.Lifetime, number);
+                if (epoch is { } number && found.Lifetime > TimeSpan.Zero) Add(key.Name, key.Tag, prepared, resolved.Request, found.Lifetime, number);
                 else Remove(key, entry);
             }
             else
@@ -229,7 +270,9 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
         catch (Exception e)
         {
             logger.LogDebug(e, "refreshing {Name}:{Tag} failed", key.Name, key.Tag);
-            Volatile.Write(ref entry.FreshUntil, FreshUntil(RetryAfterFailure));
+            var retry = FreshUntil(RetryAfterFailure);
+            Volatile.Write(ref entry.RetryAt, retry);
+            Volatile.Write(ref entry.ConfirmUntil, retry);
         }
         finally
         {
@@ -246,6 +289,18 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
     {
         if (lifetime > MaxLifetime) lifetime = MaxLifetime;
         return Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    private static void Put<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map, TKey key, TValue value, ref int count, int capacity) where TKey : notnull
+    {
+        if (map.TryAdd(key, value))
+        {
+            if (Interlocked.Increment(ref count) > capacity) Evict(map, ref count, capacity);
+        }
+        else
+        {
+            map[key] = value;
+        }
     }
 
     /// <summary>Drops about a tenth of the entries, whichever come first: cheap, and no bookkeeping on the hit path.</summary>
@@ -270,12 +325,34 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOpt
         public long CheckedAt = checkedAt;
     }
 
-    private sealed class TagEntry(PreparedImage image, long epoch, long freshUntil)
+    /// <param name="confirmUntil">When the image's grain is to be asked again: <see cref="MaxLifetime"/> after it last was.</param>
+    private sealed class TagEntry(PreparedImage image, long epoch, TagRevision revision, long confirmUntil)
     {
         public PreparedImage Image { get; } = image;
         public long Epoch { get; } = epoch;
+        public TagRevision Revision { get; } = revision;
+        public long ConfirmUntil = confirmUntil;
+
+        /// <summary>Not before then is a failed lookup tried again.</summary>
+        public long RetryAt;
+        public int Refreshing;
+    }
+
+    /// <summary>
+    /// What a tag resolved to (the source revision, and the silo's recipe,
+    /// the other input of an image key a tag does not name), shared by every
+    /// entry filed under it, and until when that answer holds.
+    /// </summary>
+    private sealed class TagRevision(SourceRevision source, string recipe, long freshUntil)
+    {
         public long FreshUntil = freshUntil;
         public int Refreshing;
+        private volatile bool _moved;
+
+        /// <summary>The tag gave something else since: the entries filed under this revision are each looked up again.</summary>
+        public bool Moved { get => _moved; set => _moved = value; }
+
+        public bool Matches(ImageRequest request) => request.Source == source && request.Recipe == recipe;
     }
 
     private sealed record Confirmation(CacheEpoch Epoch, long SentAt);

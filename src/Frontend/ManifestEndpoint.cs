@@ -53,7 +53,7 @@ public sealed class ManifestEndpoint(ImageLookup lookup, ManifestCache cache, Bu
         var found = await lookup.AwaitAsync(resolved, context.RequestAborted);
         if (found.Image is not { } image) return ErrorFor(found.Error!, route);
         var prepared = new PreparedImage(image);
-        if (epoch is { } number) cache.Add(route.Name, route.Reference, prepared, found.Lifetime, number);
+        if (epoch is { } number) cache.Add(route.Name, route.Reference, prepared, resolved.Request, found.Lifetime, number);
         return prepared.For(mediaType).Result;
     }
 

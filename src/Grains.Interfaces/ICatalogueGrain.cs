@@ -20,6 +20,10 @@ public interface ICatalogueGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Missing")]
     Task<IReadOnlyList<string>?> Missing(SourceRevision revision, string system, IReadOnlyList<string> packages);
+
+    /// <summary>Starts the catalogue if it is not known yet and waits for it; whether it is known now (false if it failed).</summary>
+    [Alias("Load"), ResponseTimeout("00:30:00")]
+    Task<bool> Load(SourceRevision revision, string system);
 }
 
 [GenerateSerializer, Alias("nixery.CatalogueState")]

@@ -12,6 +12,15 @@ public interface IResolverGrain : IGrainWithIntegerKey
     [Alias("Resolve"), ResponseTimeout("00:15:00")]
     Task<ResolvedImage> Resolve(string repository, string tag);
 
+    /// <summary>
+    /// Gets this silo ready for a first pull of <paramref name="tag"/>, at start-up: the tag
+    /// resolved and its revision in the store, the builder's host settings decided and the
+    /// revision's catalogue loaded, so that pull pays for none of it. Nothing is built. A
+    /// source that fails is not an error here: its error is returned.
+    /// </summary>
+    [Alias("Prepare"), ResponseTimeout("00:30:00")]
+    Task<BuildError?> Prepare(string tag);
+
     /// <summary>The tags the package source can serve, sorted.</summary>
     [Alias("Tags"), ResponseTimeout("00:15:00")]
     Task<IReadOnlyList<string>> Tags();

@@ -32,6 +32,13 @@ public sealed class CatalogueGrain(CatalogueSource source, TimeProvider clock, I
     public Task<IReadOnlyList<string>?> Missing(SourceRevision revision, string system, IReadOnlyList<string> packages) =>
         Task.FromResult(Ensure(revision, system, out var catalogue) ? catalogue.Missing(packages) : null);
 
+    public async Task<bool> Load(SourceRevision revision, string system)
+    {
+        if (Ensure(revision, system, out _)) return true;
+        if (_loading is { } loading) await loading;
+        return _catalogue is not null;
+    }
+
     private bool Ensure(SourceRevision revision, string system, out PackageCatalogue catalogue)
     {
         catalogue = _catalogue!;

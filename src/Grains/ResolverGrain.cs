@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Nixery.Images;
 using Nixery.Metrics;
 using Nixery.Naming;
+using Nixery.Nix;
 using Nixery.Sources;
 using Orleans.Concurrency;
 
@@ -12,7 +13,14 @@ namespace Nixery;
 /// state, no single owner, as many activations as there are callers.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class ResolverGrain(ImageNameParser names, IOptions<NamingOptions> naming, IPackageSource source, ImageRecipe recipe, RegistryMetrics metrics) : Grain, IResolverGrain
+public sealed class ResolverGrain(
+    ImageNameParser names,
+    IOptions<NamingOptions> naming,
+    IPackageSource source,
+    ImageRecipe recipe,
+    RevisionImports revisions,
+    NixBuilder nix,
+    RegistryMetrics metrics) : Grain, IResolverGrain
 {
     public async Task<ResolvedImage> Resolve(string repository, string tag)
     {
@@ -39,6 +47,29 @@ public sealed class ResolverGrain(ImageNameParser names, IOptions<NamingOptions>
         {
             return new ResolvedImage(null, e.Error);
         }
+    }
+
+    /// <summary>
+    /// Not a pull, so no stage is recorded: the histogram keeps the time pulls spend. The
+    /// catalogue is loaded for the platform of a name without one, where the catalogue grain
+    /// lives (on this silo, when it is the first to ask), as a build's check would load it.
+    /// </summary>
+    public async Task<BuildError?> Prepare(string tag)
+    {
+        SourceRevision revision;
+        try
+        {
+            revision = await source.ResolveAsync(tag, CancellationToken.None);
+            using (await revisions.UseAsync(revision, CancellationToken.None)) { }
+        }
+        catch (BuildFailedException e)
+        {
+            return e.Error;
+        }
+        await nix.PrepareBuildsAsync();
+        var system = Platform.Amd64.NixSystem;
+        await GrainFactory.GetGrain<ICatalogueGrain>(CatalogueKey.Of(revision, system)).Load(revision, system);
+        return null;
     }
 
     public Task<IReadOnlyList<string>> Tags() => source.TagsAsync(CancellationToken.None);

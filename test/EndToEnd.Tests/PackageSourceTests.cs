@@ -117,6 +117,35 @@ public class PackageSourceTests
         Assert.NotEqual(first, await RevisionAsync(http, "latest"));
     }
 
+    /// <summary>
+    /// Start-up prepares the package source before the registry says it is ready (issue 9, the
+    /// cold path): the path is imported into the store and its catalogue evaluated then, so a
+    /// first pull asks Nix for its image only. Counted by the Nix wrapper: the source's store
+    /// path appears in the selection alone, not in an import, a validity check or a catalogue.
+    /// </summary>
+    [Fact]
+    public async Task A_first_pull_after_start_up_asks_nix_nothing_about_the_source()
+    {
+        using var packages = new SaltedPackageSet();
+        // Refreshed only after an hour: a slow machine must not see a refresh in the background.
+        await using var registry = await SourceRegistry.StartAsync(new() { ["NIXERY_PKGS_PATH"] = packages.Path, ["NIXERY_SOURCE_REFRESH"] = "3600" });
+        var startUp = registry.Nix.Lines;
+        var rooting = Assert.Single(startUp, l => l.StartsWith("nix-store --realise ", StringComparison.Ordinal) && l.Contains("/sources/path", StringComparison.Ordinal));
+        var source = rooting.Split(' ')[2];
+        Assert.Contains(startUp, l => l.Contains("list-catalogue", StringComparison.Ordinal) && l.Contains(source, StringComparison.Ordinal));
+
+        registry.Nix.Reset();
+        using var http = registry.Http();
+        await http.PullDigestsAsync("hello", "latest");
+
+        var pull = registry.Nix.Lines;
+        Assert.Equal(1, registry.Nix.Selections);
+        Assert.Equal(1, registry.Nix.Builds);
+        var touching = Assert.Single(pull, l => l.Contains(source, StringComparison.Ordinal));
+        Assert.Contains("select-packages", touching);
+        Assert.DoesNotContain(pull, l => l.Contains("builtins.path", StringComparison.Ordinal) || l.Contains("list-catalogue", StringComparison.Ordinal));
+    }
+
     /// <summary>A registry on a source of the test's, with its own storage and Nix builds counted.</summary>
     private sealed class SourceRegistry : IAsyncDisposable
     {
@@ -131,7 +160,7 @@ public class PackageSourceTests
         public static async Task<SourceRegistry> StartAsync(Dictionary<string, string> environment)
         {
             var registry = new SourceRegistry();
-            environment["NIXERY_SOURCE_REFRESH"] = "0";
+            environment.TryAdd("NIXERY_SOURCE_REFRESH", "0");
             environment["PATH"] = registry.Nix.SearchPath;
             if (!environment.ContainsKey("NIXERY_PKGS_PATH")) environment["NIXERY_PKGS_PATH"] = "";
             registry.Process = new RegistryProcess(registry._storage.Path, environment);

@@ -24,6 +24,10 @@ public class UnavailableTests
         using var server = new TarballServer();
         await server.PublishAsync("nixos-unstable", "unstable");
         await server.PublishAsync("nixos-stalled", "stalled");
+        // Start-up prepares the channel before it reports ready (issue 9); a channel that
+        // stalls then fails that preparation within the source timeout, and the registry is
+        // ready all the same.
+        server.Stall("nixos-unstable");
         using var storage = new TemporaryDirectory();
         await using var registry = new RegistryProcess(storage.Path, new Dictionary<string, string>
         {
@@ -33,7 +37,8 @@ public class UnavailableTests
             ["NIXERY_SOURCE_TIMEOUT"] = "2",
             ["NIXERY_SOURCE_REFRESH"] = "0",
         });
-        await registry.StartAsync();
+        await registry.StartAsync(Bound);
+        server.Release("nixos-unstable");
         using var http = registry.Http();
         http.Timeout = Bound;
         var image = await http.PullDigestsAsync("hello", "latest");

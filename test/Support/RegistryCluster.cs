@@ -44,6 +44,9 @@ public class RegistryCluster : IAsyncLifetime
     /// <summary>The clocks of clusters with a manual clock, by cluster: silos are created by type and find theirs here.</summary>
     private static readonly ConcurrentDictionary<string, FakeTimeProvider> Clocks = new();
 
+    /// <summary>The grain calls of each cluster, counted as they arrive at its silos.</summary>
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, int>> Calls = new();
+
     private readonly RegistryClusterOptions _options;
     private readonly List<WebApplication> _frontends = [];
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
@@ -57,7 +60,13 @@ public class RegistryCluster : IAsyncLifetime
         _options = options;
         StoragePath = Path.Combine(Path.GetTempPath(), "nixery-cluster-" + _id);
         if (options.ManualClock) Clocks[_id] = _clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Calls[_id] = _calls;
     }
+
+    private readonly ConcurrentDictionary<string, int> _calls = new();
+
+    /// <summary>How many calls of a grain method (as "IImageGrain.Await") the silos received so far.</summary>
+    public int GrainCalls(string method) => _calls.GetValueOrDefault(method);
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -94,6 +103,7 @@ public class RegistryCluster : IAsyncLifetime
         if (_options.ResponseTimeout is { } timeout) builder.Properties["Test:ResponseTimeout"] = timeout.ToString();
         if (_options.ManualClock) builder.Properties["Test:ManualClock"] = _id;
         builder.Properties["Test:SearchPath"] = Nix.SearchPath;
+        builder.Properties["Test:Cluster"] = _id;
         builder.AddSiloBuilderConfigurator<PipelineSilo>();
         builder.AddClientBuilderConfigurator<TestClient>();
         Cluster = builder.Build();
@@ -114,6 +124,7 @@ public class RegistryCluster : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         Clocks.TryRemove(_id, out _);
+        Calls.TryRemove(_id, out _);
         Nix.Dispose();
     }
 
@@ -151,6 +162,12 @@ public class RegistryCluster : IAsyncLifetime
             silo.Services.AddSingleton(sp => new CommandRunner(sp.GetRequiredService<ILogger<CommandRunner>>(), searchPath: searchPath));
             if (silo.Configuration["Test:ResponseTimeout"] is { } timeout)
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.Parse(timeout));
+            var calls = Calls[silo.Configuration["Test:Cluster"]!];
+            silo.AddIncomingGrainCallFilter(context =>
+            {
+                calls.AddOrUpdate($"{context.InterfaceName.Split('.')[^1]}.{context.MethodName}", 1, (_, n) => n + 1);
+                return context.Invoke();
+            });
         }
     }
 

@@ -15,7 +15,9 @@ namespace Nixery.Frontend.Hosting;
 /// manifest and blob endpoints, the cache's epoch check (a grain call) and
 /// storage are all run, over loopback, a few thousand times. Only reads of
 /// digests that cannot exist are sent: nothing is built, stored or cached.
-/// <c>/readyz</c> answers 503 until it has finished.
+/// Meanwhile the silo prepares the package source (see
+/// <see cref="IResolverGrain.Prepare"/>). <c>/readyz</c> answers 503 until
+/// both have finished, or the source for at most <see cref="SourceWait"/>.
 /// </summary>
 public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime lifetime, IGrainFactory grains, ILogger<RegistryWarmup> logger) : BackgroundService
 {
@@ -23,6 +25,13 @@ public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime life
     private const int Rounds = 400;
 
     private const int Connections = 4;
+
+    /// <summary>
+    /// How long readiness waits for the package source. A path is imported in well under a
+    /// second; a first clone of nixpkgs, or a remote that does not answer, must not keep the
+    /// process unready for the whole source timeout: the first pull then waits for it instead.
+    /// </summary>
+    internal static readonly TimeSpan SourceWait = TimeSpan.FromSeconds(30);
 
     private static readonly string Absent = "sha256:" + new string('0', 64);
 
@@ -48,7 +57,7 @@ public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime life
             if (address is null) return;
             var port = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1").Replace("+", "127.0.0.1").Replace("*", "127.0.0.1")).Port;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            _ = PrepareSourceAsync();
+            var preparing = PrepareSourceAsync();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections })
             {
                 BaseAddress = new Uri($"http://127.0.0.1:{port}"),
@@ -57,6 +66,8 @@ public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime life
             await WarmManifestResponsesAsync();
             await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => SendAsync(http, stopping)));
             logger.LogInformation("warm-up: {Requests} requests in {Milliseconds} ms", Rounds * Paths.Length * 2, clock.ElapsedMilliseconds);
+            if (await Task.WhenAny(preparing, Task.Delay(SourceWait, stopping)) != preparing)
+                logger.LogWarning("warm-up: the package source is not ready after {Seconds} s; the first pull waits for it", SourceWait.TotalSeconds);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
         {
@@ -70,19 +81,20 @@ public sealed class RegistryWarmup(IServer server, IHostApplicationLifetime life
     }
 
     /// <summary>
-    /// Resolves <c>latest</c> once, in the background and without holding up
-    /// readiness, so that the first pull does not wait for the package set to
-    /// be imported or fetched. Nothing is evaluated or built.
+    /// Prepares <c>latest</c> on a silo (this process's own, when it hosts one), so that the
+    /// first pull does not wait for the package set to be imported or fetched, nor share the
+    /// machine with the evaluation of its catalogue. A source that fails does not fail start-up.
     /// </summary>
     private async Task PrepareSourceAsync()
     {
         try
         {
-            await grains.GetGrain<IResolverGrain>(0).Resolve("nixery-warmup", "latest");
+            if (await grains.GetGrain<IResolverGrain>(0).Prepare("latest") is { } error)
+                logger.LogWarning("warm-up: the package source could not be prepared: {Message}", error.Message);
         }
         catch (Exception e)
         {
-            logger.LogDebug(e, "warm-up: the package source could not be resolved");
+            logger.LogWarning(e, "warm-up: the package source could not be prepared");
         }
     }
 

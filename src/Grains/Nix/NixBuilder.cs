@@ -47,6 +47,9 @@ public sealed class NixBuilder(CommandRunner runner, IOptions<NixOptions> option
         };
     }
 
+    /// <summary>Decides the host's sandbox settings (checked once per process) now, so that the first build does not wait for the check.</summary>
+    public Task PrepareBuildsAsync() => _confinement.HostAsync();
+
     /// <summary>Copies a file or directory into the store; the store path pins its content.</summary>
     public async Task<string> ImportPathAsync(string path, CancellationToken cancellation)
     {

@@ -11,8 +11,10 @@ namespace Nixery.Sources;
 /// from its source. Concurrent builds of one revision share one import; a
 /// failed import is not remembered, so the next build tries again. A
 /// revision the <see cref="SourceStoreBudget"/> deleted is imported again.
+/// Nix is asked whether the revision is there only when this silo's own
+/// root does not already say so (<see cref="SourceImporter.IsRooted"/>).
 /// </summary>
-public sealed class RevisionImports(IPackageSource source, NixBuilder nix, SourceStoreBudget budget)
+public sealed class RevisionImports(IPackageSource source, NixBuilder nix, SourceStoreBudget budget, SourceImporter importer)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _running = new(StringComparer.Ordinal);
 
@@ -35,7 +37,7 @@ public sealed class RevisionImports(IPackageSource source, NixBuilder nix, Sourc
     private async Task EnsureAsync(SourceRevision revision, CancellationToken cancellation)
     {
         var storePath = SourceImporter.StorePathOf(revision);
-        if (await nix.IsValidAsync(storePath, cancellation)) return;
+        if (importer.IsRooted(revision) || await nix.IsValidAsync(storePath, cancellation)) return;
         var import = _running.GetOrAdd(storePath, path => new Lazy<Task>(() => ImportAsync(revision, path)));
         await import.Value.WaitAsync(cancellation);
     }

@@ -21,11 +21,32 @@ public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options,
     public async Task<SourceRevision> ImportAsync(string kind, string? id, string directory, CancellationToken cancellation, string? origin = null)
     {
         var storePath = await nix.ImportPathAsync(directory, cancellation);
-        await nix.AddRootAsync(storePath, Path.Combine(options.Value.GcRootsPath, Collection.GcRoots.SourcesFolder, kind), cancellation);
+        await nix.AddRootAsync(storePath, RootOf(kind), cancellation);
         if (budget is not null) await budget.AddedAsync(storePath, cancellation);
         var hash = Path.GetFileName(storePath).Split('-', 2)[0];
         return new SourceRevision(kind, id ?? hash, JsonSerializer.Serialize(new { type = "path", path = storePath }), origin);
     }
+
+    /// <summary>
+    /// Whether <paramref name="revision"/> is what this silo's newest import of its kind roots.
+    /// Such a store path is valid (Nix checks it when it adds the root) and stays so, since
+    /// neither garbage collection nor <see cref="SourceStoreBudget"/> deletes a rooted path:
+    /// it is in the store without asking Nix, which costs a process launch on every cold build.
+    /// </summary>
+    public bool IsRooted(SourceRevision revision)
+    {
+        if (revision.Kind is not ("path" or "git" or "channel")) return false;
+        try
+        {
+            return new FileInfo(RootOf(revision.Kind)).LinkTarget == StorePathOf(revision);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private string RootOf(string kind) => Path.Combine(options.Value.GcRootsPath, Collection.GcRoots.SourcesFolder, kind);
 
     /// <summary>The store path a revision's selector imports.</summary>
     public static string StorePathOf(SourceRevision revision)
