@@ -25,6 +25,18 @@ public class SourceImporterTests
         Assert.False(importer.IsRooted(second with { Kind = "../sources/path" }));
     }
 
+    /// <summary>Silos with stores of their own may share the roots folder (a cluster on shared storage).</summary>
+    [Fact]
+    public async Task Another_process_root_in_a_shared_folder_says_nothing_about_this_store()
+    {
+        using var work = new TemporaryDirectory();
+        var options = Options.Create(new NixOptions { GcRootsPath = work.Combine("gcroots") });
+        var other = new SourceImporter(NixFixtures.Builder(), options);
+        var revision = await ImportAsync(other, work, "other");
+
+        Assert.False(new SourceImporter(NixFixtures.Builder(), options).IsRooted(revision));
+    }
+
     private static async Task<SourceRevision> ImportAsync(SourceImporter importer, TemporaryDirectory work, string content)
     {
         var tree = work.Combine(content);
