@@ -20,9 +20,12 @@ public sealed class BlobEndpoint(IBlobStore store, ManifestCache cache, IGrainFa
     {
         if (!DistributionGrammar.IsValidName(route.Name)) return RegistryError.NameInvalid(route.Name);
         if (!Digest.TryParse(route.Digest, out var digest)) return RegistryError.DigestInvalid(route.Digest);
-        var location = (cache.TryGetBlobSize(digest, out var size) ? await store.LocateKnownAsync(digest, size, context.RequestAborted) : null)
-            ?? await store.LocateAsync(digest, context.RequestAborted)
-            ?? await RepairAsync(digest, context.RequestAborted);
+        var location = cache.TryGetBlobSize(digest, out var size) ? await store.LocateKnownAsync(digest, size, context.RequestAborted) : null;
+        if (location is null)
+        {
+            location = await store.LocateAsync(digest, context.RequestAborted) ?? await RepairAsync(digest, context.RequestAborted);
+            if (location is not null) cache.BlobFound(digest);
+        }
         return location is null ? RegistryError.BlobUnknown(digest.ToString()) : new BlobResult(digest, location);
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nixery.Storage;
 
 namespace Nixery.Frontend;
 
@@ -38,10 +40,16 @@ namespace Nixery.Frontend;
 /// The blobs a cached manifest names (config and layers, with their sizes)
 /// are known to exist under the same rule, since an image is published only
 /// after its blobs: object storage can then redirect a client to them
-/// without asking storage first (<see cref="IBlobStore.LocateKnownAsync"/>).
+/// without asking storage first (<see cref="IBlobStore.LocateKnownAsync"/>),
+/// for <see cref="BlobDeliveryOptions.RedirectRecheck"/> after storage last
+/// said so. Then one request asks storage again (<see cref="BlobFound"/>),
+/// and a blob storage lost is repaired rather than redirected to for as long
+/// as its manifest stays cached.
 /// </summary>
-public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILogger<ManifestCache> logger)
+public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, IOptions<StorageOptions> storage, ILogger<ManifestCache> logger)
 {
+    private readonly long _blobRecheck = (long)(storage.Value.Delivery.RedirectRecheck.TotalSeconds * Stopwatch.Frequency);
+
     /// <summary>Tags: a warm set of 10,000 images (issue 9) with room to spare, since the eviction is not by use.</summary>
     public const int Capacity = 16_384;
 
@@ -100,8 +108,15 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
     {
         size = 0;
         if (!_blobs.TryGetValue(digest, out var entry) || !Serves(entry.Epoch)) return false;
+        if (Stopwatch.GetTimestamp() - Volatile.Read(ref entry.CheckedAt) >= _blobRecheck) return false;
         size = entry.Size;
         return true;
+    }
+
+    /// <summary>Storage has just said the blob exists: it is trusted for another recheck interval.</summary>
+    public void BlobFound(Digest digest)
+    {
+        if (_blobs.TryGetValue(digest, out var entry)) Volatile.Write(ref entry.CheckedAt, Stopwatch.GetTimestamp());
     }
 
     /// <summary>
@@ -122,7 +137,12 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
     public void Add(PreparedManifest manifest, long epoch)
     {
         Put(_digests, manifest.Digest, new DigestEntry(manifest, epoch), ref _digestCount, DigestCapacity);
-        foreach (var (blob, size) in manifest.Blobs) Put(_blobs, blob, new BlobEntry(size, epoch), ref _blobCount, BlobCapacity);
+        foreach (var (blob, size) in manifest.Blobs)
+        {
+            // A manifest filed again (a refresh) says nothing new about its blobs: when storage last confirmed one stays.
+            if (_blobs.TryGetValue(blob, out var known) && known.Epoch == epoch) continue;
+            Put(_blobs, blob, new BlobEntry(size, epoch, known?.CheckedAt ?? Stopwatch.GetTimestamp()), ref _blobCount, BlobCapacity);
+        }
     }
 
     /// <summary>
@@ -298,7 +318,12 @@ public sealed class ManifestCache(ImageLookup lookup, IGrainFactory grains, ILog
 
     private sealed record DigestEntry(PreparedManifest Manifest, long Epoch);
 
-    private sealed record BlobEntry(long Size, long Epoch);
+    private sealed class BlobEntry(long size, long epoch, long checkedAt)
+    {
+        public long Size { get; } = size;
+        public long Epoch { get; } = epoch;
+        public long CheckedAt = checkedAt;
+    }
 
     /// <param name="confirmUntil">When the image's grain is to be asked again: <see cref="MaxLifetime"/> after it last was.</param>
     private sealed class TagEntry(PreparedImage image, long epoch, TagRevision revision, long confirmUntil)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Nixery.Storage;
 using Nixery.Manifests;
 
 namespace Nixery.Frontend.Tests;
@@ -47,7 +49,7 @@ public class ManifestCacheTests(RegistryCluster registry) : IClassFixture<Regist
         // Issue 9's warm set. Each image brings a Docker and an OCI manifest; a digest map sized
         // for one per image evicts half of them, in turns, as the set is pulled round robin.
         const int images = 10_000;
-        var cache = new ManifestCache(new ImageLookup(registry.Cluster.Client), registry.Cluster.Client, NullLogger<ManifestCache>.Instance);
+        var cache = new ManifestCache(new ImageLookup(registry.Cluster.Client), registry.Cluster.Client, Options.Create(new StorageOptions()), NullLogger<ManifestCache>.Instance);
         var revision = new SourceRevision("path", "warm-set", "{}");
         var filed = new List<PreparedImage>();
         var epoch = await cache.EpochForFillAsync();
@@ -138,7 +140,7 @@ public class ManifestCacheRevalidationTests(ManifestCacheRevalidationTests.Regis
     private async Task<ManifestCache> CacheOfAsync(string[] names)
     {
         var lookup = new ImageLookup(registry.Cluster.Client);
-        var cache = new ManifestCache(lookup, registry.Cluster.Client, NullLogger<ManifestCache>.Instance);
+        var cache = new ManifestCache(lookup, registry.Cluster.Client, Options.Create(new StorageOptions()), NullLogger<ManifestCache>.Instance);
         foreach (var name in names)
         {
             var epoch = await cache.EpochForFillAsync();

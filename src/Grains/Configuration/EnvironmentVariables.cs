@@ -44,6 +44,7 @@ public static class EnvironmentVariables
         new("STORAGE_PATH", "Nixery:Storage:Path", "", "Root directory of the filesystem backend (required for it).", Checks.Any),
         new("NIXERY_STORAGE_REDIRECTS", "Nixery:Storage:Delivery:Redirects", Value<StorageOptions>(o => o.Delivery.Redirects), "Object storage: redirect clients to short-lived signed URLs (`true`) or stream blobs through the registry (`false`).", Checks.Boolean),
         new("NIXERY_REDIRECT_LIFETIME", "Nixery:Storage:Delivery:RedirectLifetimeSeconds", Value<StorageOptions>(o => o.Delivery.RedirectLifetimeSeconds), "Seconds a signed blob URL stays valid.", Checks.IntegerBetween(1, 604800)),
+        new("NIXERY_REDIRECT_RECHECK", "Nixery:Storage:Delivery:RedirectRecheckSeconds", Value<StorageOptions>(o => o.Delivery.RedirectRecheckSeconds), "Seconds a blob named by a cached manifest is redirected to without asking storage whether it still exists; then the next request asks, and a lost blob is stored again. `0`: always ask.", Checks.NonNegativeInteger),
         new("GCS_BUCKET", "Nixery:Storage:Gcs:Bucket", "", "Bucket of the gcs backend (required for it).", Checks.Any),
         new("GOOGLE_APPLICATION_CREDENTIALS", "Nixery:Storage:Gcs:CredentialsFile", "", "Service-account key file of the gcs backend; signs redirect URLs. Unset: Application Default Credentials, blobs proxied.", Checks.ExistingFile),
         new("NIXERY_GCS_ENDPOINT", "Nixery:Storage:Gcs:Endpoint", "", "JSON API base URI (`…/storage/v1/`) of a server standing in for Google's.", Checks.HttpUrl),

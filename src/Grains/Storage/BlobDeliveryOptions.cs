@@ -19,4 +19,16 @@ public sealed class BlobDeliveryOptions
     public int RedirectLifetimeSeconds { get; set; } = 300;
 
     public TimeSpan RedirectLifetime => TimeSpan.FromSeconds(RedirectLifetimeSeconds);
+
+    /// <summary>
+    /// <c>NIXERY_REDIRECT_RECHECK</c>: seconds a blob named by a cached
+    /// manifest is redirected to without asking storage whether it is still
+    /// there. Then the next request asks again (one request per blob per
+    /// interval), so a blob storage lost is stored again within this time of
+    /// being asked for, instead of being redirected to for as long as the
+    /// manifest stays cached.
+    /// </summary>
+    public int RedirectRecheckSeconds { get; set; } = 60;
+
+    public TimeSpan RedirectRecheck => TimeSpan.FromSeconds(RedirectRecheckSeconds);
 }

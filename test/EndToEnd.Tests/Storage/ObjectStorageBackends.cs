@@ -45,6 +45,14 @@ public sealed class S3rverRegistryFixture : S3FixtureBase
     public override bool Redirects => true;
 }
 
+/// <summary>Redirects, and storage asked again whether a known blob exists once it was last seen a second ago.</summary>
+public sealed class S3rverRecheckRegistryFixture : S3FixtureBase
+{
+    public override bool Redirects => true;
+
+    public override int RedirectRecheckSeconds => 1;
+}
+
 public sealed class S3rverProxyRegistryFixture : S3FixtureBase
 {
     public override bool Redirects => false;

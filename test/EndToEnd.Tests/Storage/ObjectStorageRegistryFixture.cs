@@ -27,11 +27,21 @@ public abstract class ObjectStorageRegistryFixture : IAsyncLifetime
 
     protected abstract ValueTask StopStorageAsync();
 
+    /// <summary>
+    /// NIXERY_REDIRECT_RECHECK: an hour here, so that whether a redirect asked storage first
+    /// does not depend on how long the tests before it took.
+    /// </summary>
+    public virtual int RedirectRecheckSeconds => 3600;
+
     public async Task InitializeAsync()
     {
         var environment = await StartStorageAsync("e2e-" + Guid.NewGuid().ToString("N")[..16]);
         // STORAGE_PATH stays set: the registry keeps its Nix GC roots there.
-        Registry = new RegistryProcess(_local.Path, new Dictionary<string, string>(environment) { ["PATH"] = Nix.SearchPath });
+        Registry = new RegistryProcess(_local.Path, new Dictionary<string, string>(environment)
+        {
+            ["PATH"] = Nix.SearchPath,
+            ["NIXERY_REDIRECT_RECHECK"] = RedirectRecheckSeconds.ToString(),
+        });
         await Registry.StartAsync();
     }
 

@@ -25,11 +25,11 @@ namespace Nixery.Tests.KnownAnswers;
 public class KnownAnswerTests
 {
     private const string TarSha256 = "sha256:27fc653301877dbb7e9f4e4158459d4c1d5aaae84815816611e31273c8897000";
-    private const string GzipSha256 = "sha256:a462f922439b73e6ec5be2c142d9ef5ec0252d97f70823557c9b26fe494999a4";
-    private const string LayerDigest = "sha256:ab9c973dacf750d8ea4f41100e417107e0608f5ddfc6be7f1ac404feb1998757";
+    private const string GzipSha256 = "sha256:89b831347312ab1fc091dc972ce125262fd00a7c788fc95df7309469de36399a";
+    private const string LayerDigest = "sha256:f50e36147b61281b5d375f55c62d85b29cbac65bfc82edd05f647c8c1d3e0d4c";
     /// <summary>A layer's diff_id is the digest of its tar: the tar above.</summary>
     private const string LayerDiffId = TarSha256;
-    private const long LayerSize = 238;
+    private const long LayerSize = 253;
     private const string ConfigSha256 = "sha256:a2231da5e62866b7a8b6731118973e7fa29bc44b868ee94d710450708336ad3f";
     private const string DockerManifestSha256 = "sha256:3702bdb4ae10cddbd3b50471505007413cbee87d03a883f78c4c7a4b87ca8dff";
     private const string OciManifestSha256 = "sha256:8191275212e8539acbb005d1c91f45244c6204c9166f6f5595975f88b6c4141b";
