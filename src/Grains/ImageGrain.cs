@@ -231,9 +231,11 @@ public sealed class ImageGrain(
     {
         var now = clock.GetUtcNow();
         await index.WriteAsync(new ImageIndexEntry(request.Key(), image.Blobs().Select(b => b.ToString()).ToArray(), image.BuiltAt, now), CancellationToken.None);
-        await ReportToIndexAsync(image);
+        // The index grain needs only the entry, already stored: told while the state is written.
+        var reporting = ReportToIndexAsync(image);
         record.State = new ImageRecord { Request = request, Image = image, LastPulled = now, Layers = record.State.Layers };
         await record.WriteStateAsync();
+        await reporting;
     }
 
     /// <summary>

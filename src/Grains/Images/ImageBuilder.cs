@@ -101,14 +101,21 @@ public sealed class ImageBuilder(
         var configBlob = await PutAsync(config, cancellation);
         var docker = ImageManifest.Docker(configBlob, allLayers);
         var oci = ImageManifest.Oci(configBlob, allLayers);
-        await PutAsync(docker.Content, cancellation);
-        await PutAsync(oci.Content, cancellation);
-        metrics.Stage("manifest", started);
+        // The SBOM needs the manifests' digests, not their stored bytes: both are written at
+        // once, each blob flushed to disk on its own (issue 9: serial writes on the cold path).
+        var manifests = StoreManifestsAsync(docker, oci, started, cancellation);
         started = Stopwatch.GetTimestamp();
         var sbom = await PublishSbomAsync(request, build, configBlob.Digest, docker, oci, cancellation);
         metrics.Stage("sbom", started);
+        await manifests;
         var image = new BuiltImage(docker, oci, configBlob.Digest, allLayers, clock.GetUtcNow(), sbom);
         return new ImageBuild(image, ImageBuild.Contents(groups, build.Graph, allLayers));
+    }
+
+    private async Task StoreManifestsAsync(ManifestDocument docker, ManifestDocument oci, long started, CancellationToken cancellation)
+    {
+        await Task.WhenAll(PutAsync(docker.Content, cancellation), PutAsync(oci.Content, cancellation));
+        metrics.Stage("manifest", started);
     }
 
     /// <summary>
@@ -135,16 +142,18 @@ public sealed class ImageBuilder(
     {
         var created = ImageConfig.Created;
         var subject = new SbomSubject(request.Packages, request.Platform.NixSystem, request.Source.Kind, request.Source.Id, config, created);
+        var storingEmpty = PutAsync(Referrers.EmptyConfig, cancellation);
         var document = await PutAsync(SpdxDocument.Write(build.Graph, await build.Outputs, build.Meta, subject), cancellation);
-        var empty = await PutAsync(Referrers.EmptyConfig, cancellation);
+        var empty = await storingEmpty;
         var forDocker = Referrers.ArtifactManifest(MediaTypes.SpdxJson, document, docker, created);
         var forOci = Referrers.ArtifactManifest(MediaTypes.SpdxJson, document, oci, created);
-        await PutAsync(forDocker.Content, cancellation);
-        await PutAsync(forOci.Content, cancellation);
+        await Task.WhenAll(PutAsync(forDocker.Content, cancellation), PutAsync(forOci.Content, cancellation));
         try
         {
-            await Referrers.AddAsync(store, docker.Digest, forDocker, MediaTypes.SpdxJson, created, cancellation);
-            await Referrers.AddAsync(store, oci.Digest, forOci, MediaTypes.SpdxJson, created, cancellation);
+            // One referrers document per subject: the two never contend.
+            await Task.WhenAll(
+                Referrers.AddAsync(store, docker.Digest, forDocker, MediaTypes.SpdxJson, created, cancellation),
+                Referrers.AddAsync(store, oci.Digest, forOci, MediaTypes.SpdxJson, created, cancellation));
         }
         catch (Exception e) when (e is IOException or DocumentConflictException or UnauthorizedAccessException)
         {
