@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Nixery.Nix;
@@ -15,6 +16,8 @@ namespace Nixery.Sources;
 /// </summary>
 public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options, SourceStoreBudget? budget = null)
 {
+    private readonly ConcurrentDictionary<string, string> _rooted = new(StringComparer.Ordinal);
+
     /// <param name="kind">"path", "git" or "channel": part of every image key.</param>
     /// <param name="id">The revision's identity when it has one of its own (a commit); else the content hash.</param>
     /// <param name="origin">See <see cref="SourceRevision.Origin"/>.</param>
@@ -22,29 +25,26 @@ public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options,
     {
         var storePath = await nix.ImportPathAsync(directory, cancellation);
         await nix.AddRootAsync(storePath, RootOf(kind), cancellation);
+        _rooted[kind] = storePath;
         if (budget is not null) await budget.AddedAsync(storePath, cancellation);
         var hash = Path.GetFileName(storePath).Split('-', 2)[0];
         return new SourceRevision(kind, id ?? hash, JsonSerializer.Serialize(new { type = "path", path = storePath }), origin);
     }
 
     /// <summary>
-    /// Whether <paramref name="revision"/> is what this silo's newest import of its kind roots.
-    /// Such a store path is valid (Nix checks it when it adds the root) and stays so, since
-    /// neither garbage collection nor <see cref="SourceStoreBudget"/> deletes a rooted path:
-    /// it is in the store without asking Nix, which costs a process launch on every cold build.
+    /// Whether <paramref name="revision"/> is what this process last imported and rooted for
+    /// its kind. Such a store path is valid (Nix checks it when it adds the root) and stays so,
+    /// since neither garbage collection nor <see cref="SourceStoreBudget"/> deletes a rooted
+    /// path: it is in the store without asking Nix, which costs a process launch on every cold
+    /// build. Only this process's own imports count, never the root's link on disk: GC roots
+    /// live under <c>STORAGE_PATH</c>, which silos may share while each has its own Nix store,
+    /// so another silo's import there says nothing about this silo's store (a clean CI run's
+    /// private-store cluster failed evaluations with "access to absolute path ... is forbidden").
     /// </summary>
-    public bool IsRooted(SourceRevision revision)
-    {
-        if (revision.Kind is not ("path" or "git" or "channel")) return false;
-        try
-        {
-            return new FileInfo(RootOf(revision.Kind)).LinkTarget == StorePathOf(revision);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return false;
-        }
-    }
+    public bool IsRooted(SourceRevision revision) =>
+        revision.Kind is "path" or "git" or "channel"
+        && _rooted.TryGetValue(revision.Kind, out var rooted)
+        && rooted == StorePathOf(revision);
 
     private string RootOf(string kind) => Path.Combine(options.Value.GcRootsPath, Collection.GcRoots.SourcesFolder, kind);
 

@@ -5,7 +5,7 @@ using Nixery.Tests.Support;
 
 namespace Nixery.Tests.Sources;
 
-/// <summary>Real Nix: what a silo's own source roots say about its store, without asking Nix.</summary>
+/// <summary>Real Nix: what a silo's own source imports say about its store, without asking Nix.</summary>
 public class SourceImporterTests
 {
     [Fact]
@@ -23,6 +23,21 @@ public class SourceImporterTests
         Assert.False(importer.IsRooted(first));
         Assert.False(importer.IsRooted(second with { Kind = "git" }));
         Assert.False(importer.IsRooted(second with { Kind = "../sources/path" }));
+    }
+
+    /// <summary>
+    /// Silos may share STORAGE_PATH, where GC roots live, while each has its own Nix store:
+    /// another silo's root says nothing about this silo's store.
+    /// </summary>
+    [Fact]
+    public async Task A_root_another_silo_wrote_in_a_shared_directory_does_not_count()
+    {
+        using var work = new TemporaryDirectory();
+        var options = Options.Create(new NixOptions { GcRootsPath = work.Combine("gcroots") });
+        var other = new SourceImporter(NixFixtures.Builder(), options);
+        var imported = await ImportAsync(other, work, "elsewhere");
+
+        Assert.False(new SourceImporter(NixFixtures.Builder(), options).IsRooted(imported));
     }
 
     private static async Task<SourceRevision> ImportAsync(SourceImporter importer, TemporaryDirectory work, string content)
