@@ -17,8 +17,16 @@ namespace Nixery;
 /// build is detached from callers: one that disconnects stops only its own
 /// wait. A failure is returned as it is during a short back-off, then the
 /// next request builds again.
+///
+/// An image served warm is answered from the frontends' manifest caches,
+/// which ask its grain only every <c>ManifestCache.MaxLifetime</c> (ten
+/// minutes) to record the pull: kept active for Orleans' default fifteen
+/// minutes, the grain of every image pulled would stay in memory with its
+/// record, for as long as it is pulled. An idle grain is deactivated after
+/// two minutes instead, and a build keeps its grain active
+/// (<see cref="Grain.DelayDeactivation"/>) for as long as it may run.
 /// </summary>
-[Reentrant]
+[Reentrant, CollectionAgeLimit(Minutes = 2)]
 public sealed class ImageGrain(
     [PersistentState("image", StorageNames.Registry)] IPersistentState<ImageRecord> record,
     ImageBuilder builder,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Nixery.Nix;
@@ -15,8 +16,7 @@ namespace Nixery.Sources;
 /// </summary>
 public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options, SourceStoreBudget? budget = null)
 {
-    /// <summary>What this process last rooted, by kind: the roots folder may be shared by silos whose stores are not.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _rooted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _rooted = new(StringComparer.Ordinal);
 
     /// <param name="kind">"path", "git" or "channel": part of every image key.</param>
     /// <param name="id">The revision's identity when it has one of its own (a commit); else the content hash.</param>
@@ -32,24 +32,27 @@ public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options,
     }
 
     /// <summary>
-    /// Whether <paramref name="revision"/> is what this process's newest import of its kind
-    /// rooted, and the root still names it. Such a store path is valid in this process's store
-    /// (Nix checks it when it adds the root) and stays so, since neither garbage collection nor
-    /// <see cref="SourceStoreBudget"/> deletes a rooted path: it is there without asking Nix,
-    /// which costs a process launch on every cold build. The root alone proves nothing: silos
-    /// with stores of their own may share the roots folder (issue 8), and another's root names
-    /// a path of its store.
+    /// Whether <paramref name="revision"/> is what this process last imported and rooted for
+    /// its kind. Such a store path is valid (Nix checks it when it adds the root) and stays so,
+    /// since neither garbage collection nor <see cref="SourceStoreBudget"/> deletes a rooted
+    /// path: it is in the store without asking Nix, which costs a process launch on every cold
+    /// build. Only this process's own imports count, never the root's link on disk: GC roots
+    /// live under <c>STORAGE_PATH</c>, which silos may share while each has its own Nix store,
+    /// so another silo's import there says nothing about this silo's store (a clean CI run's
+    /// private-store cluster failed evaluations with "access to absolute path ... is forbidden").
+    /// The link must still name it too: this store's root follows the link, which another silo
+    /// sharing the directory may have pointed at a path of its own since.
     /// </summary>
     public bool IsRooted(SourceRevision revision)
     {
         if (revision.Kind is not ("path" or "git" or "channel")) return false;
+        var storePath = StorePathOf(revision);
+        if (!_rooted.TryGetValue(revision.Kind, out var rooted) || rooted != storePath) return false;
         try
         {
-            var storePath = StorePathOf(revision);
-            return _rooted.TryGetValue(revision.Kind, out var rooted) && rooted == storePath
-                && new FileInfo(RootOf(revision.Kind)).LinkTarget == storePath;
+            return new FileInfo(RootOf(revision.Kind)).LinkTarget == storePath;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }

@@ -5,7 +5,7 @@ using Nixery.Tests.Support;
 
 namespace Nixery.Tests.Sources;
 
-/// <summary>Real Nix: what a silo's own source roots say about its store, without asking Nix.</summary>
+/// <summary>Real Nix: what a silo's own source imports say about its store, without asking Nix.</summary>
 public class SourceImporterTests
 {
     [Fact]
@@ -25,16 +25,19 @@ public class SourceImporterTests
         Assert.False(importer.IsRooted(second with { Kind = "../sources/path" }));
     }
 
-    /// <summary>Silos with stores of their own may share the roots folder (a cluster on shared storage).</summary>
+    /// <summary>
+    /// Silos may share STORAGE_PATH, where GC roots live, while each has its own Nix store:
+    /// another silo's root says nothing about this silo's store.
+    /// </summary>
     [Fact]
-    public async Task Another_process_root_in_a_shared_folder_says_nothing_about_this_store()
+    public async Task A_root_another_silo_wrote_in_a_shared_directory_does_not_count()
     {
         using var work = new TemporaryDirectory();
         var options = Options.Create(new NixOptions { GcRootsPath = work.Combine("gcroots") });
         var other = new SourceImporter(NixFixtures.Builder(), options);
-        var revision = await ImportAsync(other, work, "other");
+        var imported = await ImportAsync(other, work, "elsewhere");
 
-        Assert.False(new SourceImporter(NixFixtures.Builder(), options).IsRooted(revision));
+        Assert.False(new SourceImporter(NixFixtures.Builder(), options).IsRooted(imported));
     }
 
     private static async Task<SourceRevision> ImportAsync(SourceImporter importer, TemporaryDirectory work, string content)
