@@ -84,8 +84,7 @@ public static class RegistryEndpoints
         catch (Exception e)
         {
             Logger(context).LogError(e, "request for {Path} failed", path);
-            // Only the first line: Orleans puts whole stack traces into the messages of the exceptions it wraps.
-            result = RegistryError.Internal($"internal error: {e.Message.Split('\n')[0].TrimEnd()}");
+            result = RegistryError.Internal($"internal error: {ExceptionText.FirstLine(e)}");
         }
         await result.ExecuteAsync(context);
         resources.Metrics.Request(RouteName(route), context.Request.Method, context.Response.StatusCode);

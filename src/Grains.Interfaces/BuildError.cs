@@ -32,13 +32,9 @@ public sealed record BuildError(
 {
     public static BuildError Of(BuildErrorKind kind, string message) => new(kind, message, []);
 
-    /// <summary>
-    /// A fault of the registry, told in the first line of its exception: an
-    /// exception Orleans wraps carries the inner one's stack trace in its
-    /// message, which is for the log, not for whoever pulled.
-    /// </summary>
+    /// <summary>A fault of the registry, told in the first line of its exception (<see cref="ExceptionText"/>).</summary>
     public static BuildError Internal(string doing, Exception e) =>
-        Of(BuildErrorKind.Internal, $"{doing}: {e.Message.Split('\n')[0].Trim()}");
+        Of(BuildErrorKind.Internal, $"{doing}: {ExceptionText.FirstLine(e)}");
 
     /// <summary>Names that are not packages of the source, all of them in one message.</summary>
     public static BuildError PackagesMissing(IReadOnlyList<string> missing) =>

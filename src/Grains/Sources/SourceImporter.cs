@@ -45,12 +45,11 @@ public sealed class SourceImporter(NixBuilder nix, IOptions<NixOptions> options,
     /// </summary>
     public bool IsRooted(SourceRevision revision)
     {
-        if (revision.Kind is not ("path" or "git" or "channel")) return false;
-        var storePath = StorePathOf(revision);
-        if (!_rooted.TryGetValue(revision.Kind, out var rooted) || rooted != storePath) return false;
+        // Only kinds this process imported are looked up, so no other kind becomes a path under the roots.
+        if (!_rooted.TryGetValue(revision.Kind, out var rooted) || rooted != StorePathOf(revision)) return false;
         try
         {
-            return new FileInfo(RootOf(revision.Kind)).LinkTarget == storePath;
+            return new FileInfo(RootOf(revision.Kind)).LinkTarget == rooted;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -94,5 +94,5 @@ public sealed class ServiceFailureBoundary(IBlobStore inner, string backend) : I
     }
 
     private static string Describe(Exception e) =>
-        e is AggregateException aggregate ? Describe(aggregate.InnerExceptions[^1]) : e.Message.Split('\n')[0].Trim();
+        e is AggregateException aggregate ? Describe(aggregate.InnerExceptions[^1]) : ExceptionText.FirstLine(e);
 }
