@@ -21,8 +21,10 @@ builder.Services.AddNixeryStorage(builder.Configuration).AddNixeryAccess(builder
 builder.UseOrleansClient(client => client.UseNixeryCluster(cluster));
 
 var app = builder.Build();
+app.UseRegistryApi();
+app.UseRouting();
 app.MapNixeryObservability();
-app.MapRegistry();
+app.MapRegistryToken();
 app.MapWebPages();
 await app.RunAsync();
 return 0;

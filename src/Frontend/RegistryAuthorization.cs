@@ -17,10 +17,13 @@ public static class RegistryAuthorization
 {
     private const string BuildPermissionKey = "nixery.may-build";
 
-    /// <summary>An error to answer with, or null when the request may proceed.</summary>
-    public static async Task<RegistryError?> CheckAsync(HttpContext context, RegistryRoute route)
+    /// <summary>
+    /// An error to answer with, or null when the request may proceed. The caller
+    /// passes <paramref name="access"/>: asking <c>RequestServices</c> would make a
+    /// service scope per request, the largest allocation of a warm manifest GET.
+    /// </summary>
+    public static async Task<RegistryError?> CheckAsync(HttpContext context, RegistryRoute route, RegistryAccess access)
     {
-        var access = context.RequestServices.GetRequiredService<RegistryAccess>();
         if (access.Control is not { } control) return null;
 
         var repository = RepositoryOf(route);

@@ -34,14 +34,32 @@ public static class RegistryEndpoints
         return services;
     }
 
-    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// The registry API under <c>/v2</c>, answered ahead of endpoint routing, so
+    /// call it before <c>UseRouting</c>. Its paths are parsed by
+    /// <see cref="RegistryRoute"/> anyway: matching them as a catch-all route
+    /// first cost a route value dictionary and strings on every request, half
+    /// of what a warm manifest GET allocated (measured with dotnet-trace).
+    /// </summary>
+    public static IApplicationBuilder UseRegistryApi(this IApplicationBuilder app)
     {
         // Resolved once: the hot path does no service lookups.
-        var resources = new Resources(app.ServiceProvider);
+        var resources = new Resources(app.ApplicationServices);
+        return app.Use(next => context =>
+        {
+            // Literal segments of routes match case-insensitively; /V2/ kept working as it did as a route.
+            var path = context.Request.Path.Value ?? "";
+            if (path.Length == 3 && path.Equals("/v2", StringComparison.OrdinalIgnoreCase)) return DispatchAsync(context, new RegistryRoute.Base(), resources);
+            if (path.StartsWith("/v2/", StringComparison.OrdinalIgnoreCase)) return DispatchAsync(context, RegistryRoute.Parse(path.AsSpan(4)), resources);
+            return next(context);
+        });
+    }
+
+    /// <summary>The token endpoint (<c>/token</c>), beside the API under <c>/v2</c>.</summary>
+    public static IEndpointRouteBuilder MapRegistryToken(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/token", (HttpContext context, TokenEndpoint tokens) => tokens.GetAsync(context));
         app.MapPost("/token", (HttpContext context, TokenEndpoint tokens) => tokens.PostAsync(context)).DisableAntiforgery();
-        app.Map("/v2", context => DispatchAsync(context, "", resources));
-        app.Map("/v2/{**path}", (HttpContext context, string? path) => DispatchAsync(context, path ?? "", resources));
         return app;
     }
 
@@ -52,17 +70,17 @@ public static class RegistryEndpoints
         public TagsEndpoint Tags { get; } = services.GetRequiredService<TagsEndpoint>();
         public ReferrersEndpoint Referrers { get; } = services.GetRequiredService<ReferrersEndpoint>();
         public RegistryMetrics Metrics { get; } = services.GetRequiredService<RegistryMetrics>();
+        public RegistryAccess Access { get; } = services.GetRequiredService<RegistryAccess>();
     }
 
-    private static async Task DispatchAsync(HttpContext context, string path, Resources resources)
+    private static async Task DispatchAsync(HttpContext context, RegistryRoute route, Resources resources)
     {
         context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
-        var route = RegistryRoute.Parse(path);
         IResult result;
         try
         {
             // Authorization first: the manifest cache answers only requests that got past it.
-            result = await RegistryAuthorization.CheckAsync(context, route) ?? await RouteAsync(context, route, resources);
+            result = await RegistryAuthorization.CheckAsync(context, route, resources.Access) ?? await RouteAsync(context, route, resources);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -71,19 +89,19 @@ public static class RegistryEndpoints
         }
         catch (Exception e) when (IsClusterUnavailable(e) || e is ArgumentException && KnowsNoSilo(context))
         {
-            Logger(context).LogWarning(e, "cluster unavailable for {Path}", path);
+            Logger(context).LogWarning(e, "cluster unavailable for {Path}", context.Request.Path);
             result = RegistryError.Unavailable("no build silo is reachable; try again shortly");
         }
         catch (Exception e) when (BlobStoreException.Within(e) is { } storage)
         {
             // The storage service failed or refused (throttling, outage, credentials): retryable, not a
             // registry bug; also when a grain could not read its state from it.
-            Logger(context).LogWarning(e, "storage failed for {Path}", path);
+            Logger(context).LogWarning(e, "storage failed for {Path}", context.Request.Path);
             result = RegistryError.Unavailable(storage.Message);
         }
         catch (Exception e)
         {
-            Logger(context).LogError(e, "request for {Path} failed", path);
+            Logger(context).LogError(e, "request for {Path} failed", context.Request.Path);
             result = RegistryError.Internal($"internal error: {ExceptionText.FirstLine(e)}");
         }
         await result.ExecuteAsync(context);

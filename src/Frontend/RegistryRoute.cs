@@ -24,28 +24,34 @@ public abstract record RegistryRoute
 
     public sealed record Unknown(string Path) : RegistryRoute;
 
-    /// <param name="path">The part after <c>/v2/</c>, without query.</param>
-    public static RegistryRoute Parse(string path)
+    /// <param name="path">
+    /// The part after <c>/v2/</c>, without query; a span of the request path, so that
+    /// the only strings made are the route's own parts.
+    /// </param>
+    public static RegistryRoute Parse(ReadOnlySpan<char> path)
     {
-        if (path.Length == 0) return new Base();
-        var manifests = path.LastIndexOf("/manifests/", StringComparison.Ordinal);
-        if (manifests > 0 && manifests + "/manifests/".Length < path.Length && path.IndexOf('/', manifests + "/manifests/".Length) < 0)
-            return new Manifest(path[..manifests], path[(manifests + "/manifests/".Length)..]);
+        if (path.IsEmpty) return new Base();
+        if (Resource(path, "/manifests/") is var (name, reference)) return new Manifest(name, reference);
 
         var uploads = path.IndexOf("/blobs/uploads", StringComparison.Ordinal);
-        if (uploads > 0) return new Upload(path[..uploads]);
+        if (uploads > 0) return new Upload(path[..uploads].ToString());
 
-        var blobs = path.LastIndexOf("/blobs/", StringComparison.Ordinal);
-        if (blobs > 0 && blobs + "/blobs/".Length < path.Length && path.IndexOf('/', blobs + "/blobs/".Length) < 0)
-            return new Blob(path[..blobs], path[(blobs + "/blobs/".Length)..]);
-
-        var referrers = path.LastIndexOf("/referrers/", StringComparison.Ordinal);
-        if (referrers > 0 && referrers + "/referrers/".Length < path.Length && path.IndexOf('/', referrers + "/referrers/".Length) < 0)
-            return new Referrers(path[..referrers], path[(referrers + "/referrers/".Length)..]);
+        if (Resource(path, "/blobs/") is var (blobName, digest)) return new Blob(blobName, digest);
+        if (Resource(path, "/referrers/") is var (subjectName, subject)) return new Referrers(subjectName, subject);
 
         if (path.EndsWith("/tags/list", StringComparison.Ordinal) && path.Length > "/tags/list".Length)
-            return new Tags(path[..^"/tags/list".Length]);
+            return new Tags(path[..^"/tags/list".Length].ToString());
 
-        return new Unknown(path);
+        return new Unknown(path.ToString());
+    }
+
+    /// <summary><c>&lt;name&gt;&lt;marker&gt;&lt;last segment&gt;</c>, found from the right: names contain slashes, the last segment none.</summary>
+    private static (string Name, string Last)? Resource(ReadOnlySpan<char> path, string marker)
+    {
+        var at = path.LastIndexOf(marker, StringComparison.Ordinal);
+        if (at <= 0) return null;
+        var last = path[(at + marker.Length)..];
+        if (last.IsEmpty || last.Contains('/')) return null;
+        return (path[..at].ToString(), last.ToString());
     }
 }

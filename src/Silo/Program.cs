@@ -43,8 +43,10 @@ builder.UseOrleans(silo => silo.UseNixeryCluster(cluster));
 builder.Services.AddHostedService<ScheduledCollection>();
 
 var app = builder.Build();
+app.UseRegistryApi();
+app.UseRouting();
 app.MapNixeryObservability();
-app.MapRegistry();
+app.MapRegistryToken();
 app.MapWebPages();
 await app.RunAsync();
 return 0;

@@ -45,9 +45,11 @@ public abstract class RegistryApiContract
     [Fact]
     public async Task The_base_endpoint_answers_with_the_api_version()
     {
+        // With and without the slash: clients probe both.
+        foreach (var path in new[] { "/v2/", "/v2" })
         foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
         {
-            using var response = await Http.SendAsync(method, "/v2/");
+            using var response = await Http.SendAsync(method, path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("registry/2.0", response.Header("Docker-Distribution-API-Version"));
         }

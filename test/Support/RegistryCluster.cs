@@ -137,7 +137,9 @@ public class RegistryCluster : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Nixery:Storage:Path", StoragePath)]).Build();
         web.Services.AddNixeryStorage(configuration).AddRegistryFrontend().AddWebPages(configuration);
         var frontend = web.Build();
-        frontend.MapRegistry();
+        frontend.UseRegistryApi();
+        frontend.UseRouting();
+        frontend.MapRegistryToken();
         frontend.MapWebPages();
         await frontend.StartAsync();
         _frontends.Add(frontend);
