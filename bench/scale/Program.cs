@@ -31,6 +31,6 @@ builder.Services.AddSingleton<IClosureBuilder>(sp =>
 builder.UseOrleans(silo => silo.UseNixeryCluster(RegistryHost.Cluster(builder.Configuration)));
 
 var app = builder.Build();
-app.UseRegistryApi();
+app.UseRegistry();
 await app.RunAsync();
 return 0;

@@ -21,10 +21,8 @@ builder.Services.AddNixeryStorage(builder.Configuration).AddNixeryAccess(builder
 builder.UseOrleansClient(client => client.UseNixeryCluster(cluster));
 
 var app = builder.Build();
-app.UseRegistryApi();
-app.UseRouting();
+app.UseRegistry();
 app.MapNixeryObservability();
-app.MapRegistryToken();
 app.MapWebPages();
 await app.RunAsync();
 return 0;

@@ -35,17 +35,19 @@ public static class RegistryEndpoints
     }
 
     /// <summary>
-    /// The registry API under <c>/v2</c>, answered ahead of endpoint routing, so
-    /// call it before <c>UseRouting</c>. Its paths are parsed by
+    /// The registry's HTTP surface, in the order it must run: the API under
+    /// <c>/v2</c> ahead of endpoint routing, then routing, and the token
+    /// endpoint (<c>/token</c>). Endpoints mapped after this call (metrics,
+    /// pages) are routed as usual. The API's paths are parsed by
     /// <see cref="RegistryRoute"/> anyway: matching them as a catch-all route
     /// first cost a route value dictionary and strings on every request, half
     /// of what a warm manifest GET allocated (measured with dotnet-trace).
     /// </summary>
-    public static IApplicationBuilder UseRegistryApi(this IApplicationBuilder app)
+    public static WebApplication UseRegistry(this WebApplication app)
     {
         // Resolved once: the hot path does no service lookups.
-        var resources = new Resources(app.ApplicationServices);
-        return app.Use(next => context =>
+        var resources = new Resources(app.Services);
+        app.Use(next => context =>
         {
             // Literal segments of routes match case-insensitively; /V2/ kept working as it did as a route.
             var path = context.Request.Path.Value ?? "";
@@ -53,11 +55,8 @@ public static class RegistryEndpoints
             if (path.StartsWith("/v2/", StringComparison.OrdinalIgnoreCase)) return DispatchAsync(context, RegistryRoute.Parse(path.AsSpan(4)), resources);
             return next(context);
         });
-    }
-
-    /// <summary>The token endpoint (<c>/token</c>), beside the API under <c>/v2</c>.</summary>
-    public static IEndpointRouteBuilder MapRegistryToken(this IEndpointRouteBuilder app)
-    {
+        // Explicit, after the API: left implicit, routing would run first, for every request.
+        app.UseRouting();
         app.MapGet("/token", (HttpContext context, TokenEndpoint tokens) => tokens.GetAsync(context));
         app.MapPost("/token", (HttpContext context, TokenEndpoint tokens) => tokens.PostAsync(context)).DisableAntiforgery();
         return app;

@@ -43,10 +43,8 @@ builder.UseOrleans(silo => silo.UseNixeryCluster(cluster));
 builder.Services.AddHostedService<ScheduledCollection>();
 
 var app = builder.Build();
-app.UseRegistryApi();
-app.UseRouting();
+app.UseRegistry();
 app.MapNixeryObservability();
-app.MapRegistryToken();
 app.MapWebPages();
 await app.RunAsync();
 return 0;

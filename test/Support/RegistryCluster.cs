@@ -137,9 +137,7 @@ public class RegistryCluster : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Nixery:Storage:Path", StoragePath)]).Build();
         web.Services.AddNixeryStorage(configuration).AddRegistryFrontend().AddWebPages(configuration);
         var frontend = web.Build();
-        frontend.UseRegistryApi();
-        frontend.UseRouting();
-        frontend.MapRegistryToken();
+        frontend.UseRegistry();
         frontend.MapWebPages();
         await frontend.StartAsync();
         _frontends.Add(frontend);
